@@ -1,0 +1,67 @@
+// ChunkAead implementations backed by node:crypto (OpenSSL) for the Node command-line client. They produce
+// exactly the bytes of the pure implementations in crypto/chunk-aead.ts (same AEAD, same nonce, no
+// associated data, ciphertext || 16-byte tag), so a file written by one opens with the other; the bench
+// and the tests cross-check that. This file lives outside crypto/ because crypto/ imports nothing from node:.
+//
+// Contracts: the key is 32 bytes and the nonce 12 (RangeError otherwise); `open` releases plaintext only
+// after the tag verified, and throws CryptoError('DECRYPTION_FAILED') for any sealed chunk that does not.
+
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { CryptoError } from '../../crypto/errors.ts';
+import { checkLength } from '../../crypto/primitives.ts';
+import type { ChunkAead } from '../../crypto/stream.ts';
+
+const TAG_BYTES = 16;
+const NONCE_BYTES = 12;
+const KEY_BYTES = 32;
+
+type OpenSslAead = 'chacha20-poly1305' | 'aes-256-gcm';
+
+/** ChaCha20-Poly1305 (RFC 8439) through OpenSSL: the algorithm of age's payload. */
+export function nodeChaCha20Poly1305ChunkAead(key: Uint8Array): ChunkAead {
+  return opensslChunkAead('chacha20-poly1305', key);
+}
+
+/** AES-256-GCM (12-byte nonce, 16-byte tag) through OpenSSL. */
+export function nodeAes256GcmChunkAead(key: Uint8Array): ChunkAead {
+  return opensslChunkAead('aes-256-gcm', key);
+}
+
+function opensslChunkAead(cipher: OpenSslAead, key: Uint8Array): ChunkAead {
+  checkLength(key, KEY_BYTES, `${cipher} key`);
+  // One KeyObject for the life of the stream: OpenSSL then skips re-importing raw key bytes per chunk.
+  const secret = createSecretKey(Uint8Array.from(key));
+  return {
+    seal: (nonce, plaintext) => seal(cipher, secret, nonce, plaintext),
+    open: (nonce, sealed) => open(cipher, secret, nonce, sealed),
+  };
+}
+
+function seal(cipher: OpenSslAead, key: KeyObject, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  checkLength(nonce, NONCE_BYTES, `${cipher} nonce`);
+  const context = createCipheriv(cipher, key, nonce, { authTagLength: TAG_BYTES });
+  const body = context.update(plaintext);
+  const tail = context.final();
+  return asPlainBytes(Buffer.concat([body, tail, context.getAuthTag()]));
+}
+
+function open(cipher: OpenSslAead, key: KeyObject, nonce: Uint8Array, sealed: Uint8Array): Uint8Array {
+  checkLength(nonce, NONCE_BYTES, `${cipher} nonce`);
+  if (sealed.length < TAG_BYTES) throw new CryptoError('DECRYPTION_FAILED');
+  const split = sealed.length - TAG_BYTES;
+  const context = createDecipheriv(cipher, key, nonce, { authTagLength: TAG_BYTES });
+  context.setAuthTag(sealed.subarray(split));
+  const body = context.update(sealed.subarray(0, split));
+  try {
+    // final() checks the tag; `body` is unauthenticated until it returns and is dropped if it throws.
+    const tail = context.final();
+    return asPlainBytes(tail.length === 0 ? body : Buffer.concat([body, tail]));
+  } catch (error) {
+    throw new CryptoError('DECRYPTION_FAILED', { cause: error });
+  }
+}
+
+/** A Uint8Array view of a Buffer's bytes (no copy), so callers never meet Buffer's different slice(). */
+function asPlainBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+}
