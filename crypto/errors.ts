@@ -15,6 +15,7 @@ export const CRYPTO_ERROR_MESSAGES = {
   ARMOR_INVALID: 'malformed ASCII armor',
   KEY_INVALID: 'invalid public key or low-order point',
   KDF_PARAMS_TOO_WEAK: 'password hashing parameters are below the minimum this client accepts',
+  KDF_PARAMS_TOO_COSTLY: 'password hashing parameters exceed the maximum this client accepts',
   KEY_BUNDLE_INVALID: 'the key bundle could not be opened',
   RECOVERY_PHRASE_INVALID: 'the recovery words are not valid',
   SIGNATURE_INVALID: 'signature verification failed',
@@ -26,6 +27,7 @@ export const CRYPTO_ERROR_MESSAGES = {
   CHAIN_BROKEN: 'the hash chain is broken',
   RECORD_MISSING: 'a record listed in the signed manifest is missing',
   RECORD_UNEXPECTED: 'a record is not listed in the signed manifest',
+  RECIPIENT_NOT_ALLOWED: 'this recipient is not on the signed share list',
 } as const;
 
 export type CryptoErrorCode = keyof typeof CRYPTO_ERROR_MESSAGES;
