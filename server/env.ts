@@ -7,6 +7,10 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.url().optional(),
+  /** Base64url, at least 32 bytes; otherwise DATA_DIR/server-secret is created once and kept. */
+  SERVER_SECRET: z.string().regex(/^[A-Za-z0-9_-]{43,}$/).optional(),
+  /** The origin browsers use (e.g. https://coffre.example): checked on state-changing requests. */
+  PUBLIC_ORIGIN: z.url().optional(),
 });
 
 export type ServerEnv = z.infer<typeof envSchema>;

@@ -1,11 +1,14 @@
 // `npm start`: validate the configuration, build the web app if it is not built yet, serve both, and
 // print the URL. Logs never carry request bodies, keys or user data: only the error's class name.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { openServerState } from './bootstrap.ts';
 import { parseEnv } from './env.ts';
+import { DEFAULT_POLICY } from './services/deps.ts';
+import { purgeExpired } from './storage/recovery.ts';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 const staticDir = resolve(repoRoot, 'dist');
@@ -17,19 +20,41 @@ async function buildClientIfMissing(): Promise<void> {
   await build({ configFile: resolve(repoRoot, 'vite.config.ts'), logLevel: 'warn' });
 }
 
+const PURGE_INTERVAL_MS = 3_600_000;
+
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
-  mkdirSync(env.DATA_DIR, { recursive: true });
+  const state = await openServerState(env.DATA_DIR, { serverSecret: env.SERVER_SECRET });
   await buildClientIfMissing();
   const app = createApp({
     staticDir,
+    storage: state.storage,
+    blobs: state.blobs,
+    serverSecret: state.serverSecret,
+    publicOrigin: env.PUBLIC_ORIGIN,
+    hsts: env.PUBLIC_ORIGIN?.startsWith('https://') === true,
     reportError: (error) => {
       console.error(`unexpected error: ${error instanceof Error ? error.name : typeof error}`);
     },
   });
-  serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     console.log(`Coffre santé : http://${env.HOST}:${info.port}/`);
   });
+  const purge = setInterval(() => {
+    purgeExpired(state.storage.db, state.blobs, Date.now(), DEFAULT_POLICY.sessionIdleMs).catch(() => {
+      console.error('purge of expired uploads and sessions failed');
+    });
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+  const stop = () => {
+    clearInterval(purge);
+    server.close(() => {
+      state.storage.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,8 @@
 // loaded from elsewhere. HSTS only when served over HTTPS (behind a proxy that says so).
 import { secureHeaders } from 'hono/secure-headers';
 
-export function securityHeaders() {
+/** hsts: send Strict-Transport-Security (only when the public origin is https). */
+export function securityHeaders(options: { hsts?: boolean } = {}) {
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
@@ -20,7 +21,7 @@ export function securityHeaders() {
     crossOriginOpenerPolicy: 'same-origin',
     crossOriginResourcePolicy: 'same-origin',
     xFrameOptions: 'DENY',
-    strictTransportSecurity: false,
+    strictTransportSecurity: options.hsts === true ? 'max-age=63072000; includeSubDomains' : false,
     removePoweredBy: true,
   });
 }

@@ -31,6 +31,12 @@ describe('createApp', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('sends HSTS only when told the server is reached over HTTPS', async () => {
+    expect((await app.request('/api/health')).headers.get('strict-transport-security')).toBeNull();
+    const behindTls = createApp({ hsts: true });
+    expect((await behindTls.request('/api/health')).headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+  });
+
   it('maps an unexpected error to INTERNAL without its message, and reports it', async () => {
     const reported: unknown[] = [];
     const failing = createApp({ reportError: (error) => reported.push(error) });

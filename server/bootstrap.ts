@@ -1,0 +1,31 @@
+// Opens everything a server needs in DATA_DIR and repairs it after a crash, before the first request:
+// the database (migrated), the filesystem blob store, the server secret, and the blob sweep
+// (storage/recovery.ts). Used by server/main.ts and by the tests.
+import { DEFAULT_POLICY } from './services/deps.ts';
+import { openStorage, type Storage } from './storage/database.ts';
+import { FsBlobStore } from './storage/fs-blob-store.ts';
+import { sweepBlobs, type SweepReport } from './storage/recovery.ts';
+import { loadServerSecret } from './storage/server-secret.ts';
+
+export interface ServerState {
+  storage: Storage;
+  blobs: FsBlobStore;
+  serverSecret: Uint8Array;
+  sweep: SweepReport;
+}
+
+export interface OpenOptions {
+  /** SERVER_SECRET from the environment (base64url). */
+  serverSecret?: string;
+  /** The sweep's idea of now (tests pass their fake clock). */
+  now?: number;
+  sessionIdleMs?: number;
+}
+
+export async function openServerState(dataDir: string, options: OpenOptions = {}): Promise<ServerState> {
+  const storage = openStorage(dataDir);
+  const blobs = new FsBlobStore(dataDir);
+  const serverSecret = loadServerSecret(dataDir, options.serverSecret);
+  const sweep = await sweepBlobs(storage.db, blobs, options.now ?? Date.now(), options.sessionIdleMs ?? DEFAULT_POLICY.sessionIdleMs);
+  return { storage, blobs, serverSecret, sweep };
+}

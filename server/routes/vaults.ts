@@ -1,0 +1,33 @@
+// /api/vaults: the vaults the caller manages, their current manifest, and their access history.
+import { Hono } from 'hono';
+import { pageQuerySchema } from '../../shared/documents.ts';
+import type { HistoryResponse } from '../../shared/history.ts';
+import { putVaultManifestRequestSchema, type ListVaultsResponse, type VaultManifestResponse } from '../../shared/vaults.ts';
+import { ApiError } from '../http-error.ts';
+import type { AppEnv } from '../http/env.ts';
+import { LARGE_BODY_BYTES, limitBody, valid } from '../http/validation.ts';
+import { listAccess } from '../services/history.ts';
+import { listVaults, putManifest, requireManagedVault, vaultManifest } from '../services/vaults.ts';
+import { vaultParams } from './params.ts';
+
+const DEFAULT_PAGE = 50;
+
+export const vaultRoutes = new Hono<AppEnv>()
+  .get('/', (c) => c.json({ vaults: listVaults(c.var.deps, c.var.session.accountId) } satisfies ListVaultsResponse, 200))
+  .get('/:vaultId/manifest', valid('param', vaultParams), (c) => {
+    const body: VaultManifestResponse = vaultManifest(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId);
+    return c.json(body, 200);
+  })
+  .put('/:vaultId/manifest', limitBody(LARGE_BODY_BYTES), valid('param', vaultParams), valid('json', putVaultManifestRequestSchema), (c) => {
+    putManifest(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, c.req.valid('json').vaultManifest);
+    return c.body(null, 204);
+  })
+  .get('/:vaultId/history', valid('param', vaultParams), valid('query', pageQuerySchema), (c) => {
+    const { vaultId } = c.req.valid('param');
+    const { cursor, limit } = c.req.valid('query');
+    requireManagedVault(c.var.deps.storage.db, c.var.session.accountId, vaultId);
+    const after = cursor === undefined ? 0 : Number(cursor);
+    if (!Number.isSafeInteger(after)) throw new ApiError('BAD_REQUEST');
+    const body: HistoryResponse = listAccess(c.var.deps, vaultId, after, limit ?? DEFAULT_PAGE);
+    return c.json(body, 200);
+  });

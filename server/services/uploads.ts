@@ -1,0 +1,93 @@
+// Resumable uploads of a document version's payload. create -> PUT ranges in order (each starts at the
+// bytes received so far) -> commit (documents.ts). Bytes go straight to a temporary blob; the row keeps
+// the count of bytes that were fully written. One PUT per upload at a time (CONFLICT otherwise).
+import { and, eq } from 'drizzle-orm';
+import type { UploadState } from '../../shared/documents.ts';
+import { MAX_CHUNK_BYTES } from '../../shared/documents.ts';
+import { ApiError } from '../http-error.ts';
+import { BlobWriteError, newBlobId } from '../storage/blob-store.ts';
+import type { Db, Tx } from '../storage/database.ts';
+import { pendingBlobDeletions, uploads } from '../storage/schema.ts';
+import { newRandomId } from './accounts.ts';
+import type { Deps } from './deps.ts';
+import { requireManagedVault } from './vaults.ts';
+import { drainPendingDeletions } from '../storage/recovery.ts';
+
+export type UploadRow = typeof uploads.$inferSelect;
+
+const busy = new Set<string>();
+
+/** Runs `work` holding the upload's lock (one PUT, abort or commit at a time); CONFLICT if it is held. */
+export async function withUploadLock<T>(uploadId: string, work: () => Promise<T>): Promise<T> {
+  if (busy.has(uploadId)) throw new ApiError('CONFLICT');
+  busy.add(uploadId);
+  try {
+    return await work();
+  } finally {
+    busy.delete(uploadId);
+  }
+}
+
+function stateOf(row: UploadRow): UploadState {
+  return { uploadId: row.id, size: row.size, received: row.received, expiresAt: row.expiresAt };
+}
+
+export async function createUpload(deps: Deps, accountId: string, vaultId: string, size: number): Promise<UploadState> {
+  requireManagedVault(deps.storage.db, accountId, vaultId);
+  const now = deps.clock();
+  const row: UploadRow = { id: newRandomId(), vaultId, accountId, blobId: newBlobId(), size, received: 0, createdAt: now, expiresAt: now + deps.policy.uploadTtlMs };
+  await deps.blobs.createTemp(row.blobId);
+  deps.storage.db.insert(uploads).values(row).run();
+  return stateOf(row);
+}
+
+/** The live upload of this account in this vault; NOT_FOUND if unknown, someone else's, or expired. */
+export function requireUpload(db: Db | Tx, deps: Deps, accountId: string, vaultId: string, uploadId: string): UploadRow {
+  requireManagedVault(db, accountId, vaultId);
+  const row = db.select().from(uploads).where(and(eq(uploads.id, uploadId), eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId))).get();
+  if (row === undefined || row.expiresAt <= deps.clock()) throw new ApiError('NOT_FOUND');
+  return row;
+}
+
+export function uploadState(deps: Deps, accountId: string, vaultId: string, uploadId: string): UploadState {
+  return stateOf(requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId));
+}
+
+export interface ChunkRange {
+  start: number;
+  /** Inclusive. */
+  end: number;
+  total: number;
+}
+
+/** Writes one range; CONFLICT unless it starts at `received`; TRUNCATED_BODY if the body is short. */
+export async function writeChunk(deps: Deps, accountId: string, vaultId: string, uploadId: string, range: ChunkRange, body: ReadableStream<Uint8Array>): Promise<UploadState> {
+  const row = requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId);
+  const length = range.end - range.start + 1;
+  if (range.total !== row.size || range.end >= row.size) throw new ApiError('RANGE_NOT_SATISFIABLE');
+  if (length > MAX_CHUNK_BYTES) throw new ApiError('PAYLOAD_TOO_LARGE');
+  if (range.start !== row.received) throw new ApiError('CONFLICT');
+  return withUploadLock(row.id, async () => {
+    try {
+      await deps.blobs.writeTemp(row.blobId, range.start, length, body);
+    } catch (error) {
+      if (error instanceof BlobWriteError) throw new ApiError(error.reason === 'too-long' ? 'PAYLOAD_TOO_LARGE' : 'TRUNCATED_BODY');
+      throw error;
+    }
+    const received = range.end + 1;
+    deps.storage.db.update(uploads).set({ received }).where(eq(uploads.id, row.id)).run();
+    return stateOf({ ...row, received });
+  });
+}
+
+/** Abandons an upload: its row goes, its temporary blob is deleted (queued first, so a crash cannot leak it). */
+export async function abortUpload(deps: Deps, accountId: string, vaultId: string, uploadId: string): Promise<void> {
+  const row = requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId);
+  await withUploadLock(row.id, async () => {
+    deps.storage.db.transaction((tx) => {
+      tx.insert(pendingBlobDeletions).values({ blobId: row.blobId, queuedAt: deps.clock() }).run();
+      tx.delete(uploads).where(eq(uploads.id, row.id)).run();
+    });
+    await drainPendingDeletions(deps.storage.db, deps.blobs, [row.blobId]);
+  });
+}

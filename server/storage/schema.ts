@@ -1,0 +1,147 @@
+// The SQLite schema (drizzle). Everything the server keeps about a user is here or in the blob store;
+// secret-derived columns are hashes, and every document column is ciphertext or a signature the server
+// cannot read. Times are milliseconds since the epoch. Deleting an account cascades to everything it owns.
+import { sql } from 'drizzle-orm';
+import { blob, foreignKey, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+const bytes = (name: string) => blob(name, { mode: 'buffer' });
+
+export const accounts = sqliteTable('accounts', {
+  id: text('id').primaryKey(),
+  /** Random per account, mixed into both hashes below (services/auth-keys.ts). */
+  keySalt: bytes('key_salt').notNull(),
+  authKeyHash: bytes('auth_key_hash').notNull(),
+  recoveryAuthKeyHash: bytes('recovery_auth_key_hash').notNull(),
+  kdfAlgorithm: text('kdf_algorithm').notNull(),
+  kdfMemoryKiB: integer('kdf_memory_kib').notNull(),
+  kdfIterations: integer('kdf_iterations').notNull(),
+  kdfParallelism: integer('kdf_parallelism').notNull(),
+  kdfSalt: bytes('kdf_salt').notNull(),
+  publicBundle: bytes('public_bundle').notNull(),
+  wrappedPrivateBundle: bytes('wrapped_private_bundle').notNull(),
+  recoveryWrappedPrivateBundle: bytes('recovery_wrapped_private_bundle').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** SHA-256 of the token: a stolen database yields no usable session. */
+    tokenHash: bytes('token_hash').primaryKey(),
+    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('sessions_account').on(table.accountId)],
+);
+
+/** Failed-login counters per account (keyed by an HMAC of the id) and per address. */
+export const loginThrottles = sqliteTable('login_throttles', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStart: integer('window_start').notNull(),
+  lockedUntil: integer('locked_until').notNull(),
+});
+
+export const vaults = sqliteTable(
+  'vaults',
+  {
+    id: text('id').primaryKey(),
+    ownerAccountId: text('owner_account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    /** 0 until the first owner-signed manifest arrives; then exactly +1 per change. */
+    manifestSequence: integer('manifest_sequence').notNull().default(0),
+    manifest: bytes('manifest'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('vaults_owner').on(table.ownerAccountId)],
+);
+
+export const documents = sqliteTable(
+  'documents',
+  {
+    vaultId: text('vault_id').notNull().references(() => vaults.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    currentVersion: integer('current_version').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.vaultId, table.id] })],
+);
+
+export const documentVersions = sqliteTable(
+  'document_versions',
+  {
+    vaultId: text('vault_id').notNull(),
+    documentId: text('document_id').notNull(),
+    version: integer('version').notNull(),
+    blobId: text('blob_id').notNull().unique(),
+    payloadSize: integer('payload_size').notNull(),
+    authorAccountId: text('author_account_id').notNull(),
+    metadata: bytes('metadata').notNull(),
+    manifest: bytes('manifest').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.vaultId, table.documentId, table.version] }),
+    foreignKey({ columns: [table.vaultId, table.documentId], foreignColumns: [documents.vaultId, documents.id] }).onDelete('cascade'),
+  ],
+);
+
+export const envelopes = sqliteTable(
+  'envelopes',
+  {
+    vaultId: text('vault_id').notNull(),
+    documentId: text('document_id').notNull(),
+    version: integer('version').notNull(),
+    position: integer('position').notNull(),
+    envelope: bytes('envelope').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.vaultId, table.documentId, table.version, table.position] }),
+    foreignKey({
+      columns: [table.vaultId, table.documentId, table.version],
+      foreignColumns: [documentVersions.vaultId, documentVersions.documentId, documentVersions.version],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** Resumable uploads in progress: their bytes sit in the blob store's temporary area until commit. */
+export const uploads = sqliteTable(
+  'uploads',
+  {
+    id: text('id').primaryKey(),
+    vaultId: text('vault_id').notNull().references(() => vaults.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull(),
+    blobId: text('blob_id').notNull().unique(),
+    size: integer('size').notNull(),
+    received: integer('received').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('uploads_vault').on(table.vaultId), index('uploads_expiry').on(table.expiresAt)],
+);
+
+/** Append-only (an UPDATE trigger refuses changes): every envelope and payload read. */
+export const accessEvents = sqliteTable(
+  'access_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    vaultId: text('vault_id').notNull().references(() => vaults.id, { onDelete: 'cascade' }),
+    actorAccountId: text('actor_account_id').notNull(),
+    action: text('action').notNull(),
+    documentId: text('document_id').notNull(),
+    version: integer('version').notNull(),
+    at: integer('at').notNull(),
+  },
+  (table) => [index('access_events_vault').on(table.vaultId, table.id)],
+);
+
+/**
+ * Blobs whose rows are gone: queued in the same transaction that deletes the rows, removed from the blob
+ * store after the commit, and retried at start-up, so a crash in between leaves no readable orphan.
+ */
+export const pendingBlobDeletions = sqliteTable('pending_blob_deletions', {
+  blobId: text('blob_id').primaryKey(),
+  queuedAt: integer('queued_at').notNull().default(sql`0`),
+});

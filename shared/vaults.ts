@@ -1,0 +1,40 @@
+// Vaults: one per account, made at sign-up. The server keeps the current owner-signed vault manifest as
+// opaque bytes plus its sequence number, and accepts a new one only at exactly sequence + 1; the clients
+// verify the signature and the hash chain (crypto/vault-manifest.ts).
+import { z } from 'zod';
+import { bytesField } from './binary.ts';
+import { sequenceSchema, vaultIdSchema } from './ids.ts';
+
+export const MAX_VAULT_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+export const vaultSummarySchema = z.strictObject({
+  vaultId: vaultIdSchema,
+  role: z.literal('owner'),
+  /** 0 until the first manifest is stored. */
+  manifestSequence: z.number().int().nonnegative(),
+});
+
+/** GET /api/vaults: the vaults this account manages. */
+export const listVaultsResponseSchema = z.strictObject({ vaults: z.array(vaultSummarySchema) });
+
+/** A new signed vault manifest, sent with every change to the vault's records. */
+export const vaultManifestUpdateSchema = z.strictObject({
+  sequence: sequenceSchema,
+  manifest: bytesField(MAX_VAULT_MANIFEST_BYTES, 1),
+});
+
+/** GET /api/vaults/:vaultId/manifest: sequence 0 and manifest null before the first. */
+export const vaultManifestResponseSchema = z.strictObject({
+  vaultId: vaultIdSchema,
+  sequence: z.number().int().nonnegative(),
+  manifest: bytesField(MAX_VAULT_MANIFEST_BYTES, 1).nullable(),
+});
+
+/** PUT /api/vaults/:vaultId/manifest: a manifest change with no document change (e.g. the first one). */
+export const putVaultManifestRequestSchema = z.strictObject({ vaultManifest: vaultManifestUpdateSchema });
+
+export type VaultSummary = z.infer<typeof vaultSummarySchema>;
+export type ListVaultsResponse = z.infer<typeof listVaultsResponseSchema>;
+export type VaultManifestUpdate = z.infer<typeof vaultManifestUpdateSchema>;
+export type VaultManifestResponse = z.infer<typeof vaultManifestResponseSchema>;
+export type PutVaultManifestRequest = z.infer<typeof putVaultManifestRequestSchema>;
