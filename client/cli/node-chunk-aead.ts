@@ -6,7 +6,10 @@
 // Contracts: the key is 32 bytes and the nonce 12 (RangeError otherwise); `open` releases plaintext only
 // after the tag verified, and throws CryptoError('DECRYPTION_FAILED') for any sealed chunk that does not.
 
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv, createDecipheriv, createSecretKey,
+  type CipherChaCha20Poly1305, type CipherGCM, type DecipherChaCha20Poly1305, type DecipherGCM, type KeyObject,
+} from 'node:crypto';
 import { CryptoError } from '../../crypto/errors.ts';
 import { checkLength } from '../../crypto/primitives.ts';
 import type { ChunkAead } from '../../crypto/stream.ts';
@@ -39,7 +42,7 @@ function opensslChunkAead(cipher: OpenSslAead, key: Uint8Array): ChunkAead {
 
 function seal(cipher: OpenSslAead, key: KeyObject, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
   checkLength(nonce, NONCE_BYTES, `${cipher} nonce`);
-  const context = createCipheriv(cipher, key, nonce, { authTagLength: TAG_BYTES });
+  const context = cipherContext(cipher, key, nonce);
   const body = context.update(plaintext);
   const tail = context.final();
   return asPlainBytes(Buffer.concat([body, tail, context.getAuthTag()]));
@@ -49,7 +52,7 @@ function open(cipher: OpenSslAead, key: KeyObject, nonce: Uint8Array, sealed: Ui
   checkLength(nonce, NONCE_BYTES, `${cipher} nonce`);
   if (sealed.length < TAG_BYTES) throw new CryptoError('DECRYPTION_FAILED');
   const split = sealed.length - TAG_BYTES;
-  const context = createDecipheriv(cipher, key, nonce, { authTagLength: TAG_BYTES });
+  const context = decipherContext(cipher, key, nonce);
   context.setAuthTag(sealed.subarray(split));
   const body = context.update(sealed.subarray(0, split));
   try {
@@ -59,6 +62,17 @@ function open(cipher: OpenSslAead, key: KeyObject, nonce: Uint8Array, sealed: Ui
   } catch (error) {
     throw new CryptoError('DECRYPTION_FAILED', { cause: error });
   }
+}
+
+// node's typings have one overload per AEAD family, hence one call per name.
+function cipherContext(cipher: OpenSslAead, key: KeyObject, nonce: Uint8Array): CipherGCM | CipherChaCha20Poly1305 {
+  const options = { authTagLength: TAG_BYTES };
+  return cipher === 'aes-256-gcm' ? createCipheriv(cipher, key, nonce, options) : createCipheriv(cipher, key, nonce, options);
+}
+
+function decipherContext(cipher: OpenSslAead, key: KeyObject, nonce: Uint8Array): DecipherGCM | DecipherChaCha20Poly1305 {
+  const options = { authTagLength: TAG_BYTES };
+  return cipher === 'aes-256-gcm' ? createDecipheriv(cipher, key, nonce, options) : createDecipheriv(cipher, key, nonce, options);
 }
 
 /** A Uint8Array view of a Buffer's bytes (no copy), so callers never meet Buffer's different slice(). */
