@@ -24,12 +24,23 @@ export const NONCE_SIZE = 12;
 export const SEALED_CHUNK_SIZE = CHUNK_SIZE + TAG_SIZE;
 
 /**
+ * A sealed chunk: ciphertext || 16-byte tag, as one array or as pieces in order (an engine that returns
+ * the tag apart, like node:crypto, then costs no concatenation: the stream emits the pieces as they are).
+ */
+export type SealedChunk = Uint8Array | readonly Uint8Array[];
+
+/**
  * One AEAD under a fixed key, without associated data. `seal` returns ciphertext || 16-byte tag; `open`
  * returns the plaintext or throws CryptoError('DECRYPTION_FAILED'). Both may be synchronous (noble) or
  * asynchronous (WebCrypto). Implementations MUST NOT keep a reference to `nonce` after returning.
  */
+/** The sealed chunk as one array (copies only when it came in pieces). */
+export function joinSealed(sealed: SealedChunk): Uint8Array {
+  return sealed instanceof Uint8Array ? sealed : concatBytes(sealed);
+}
+
 export interface ChunkAead {
-  seal(nonce: Uint8Array, plaintext: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  seal(nonce: Uint8Array, plaintext: Uint8Array): SealedChunk | Promise<SealedChunk>;
   open(nonce: Uint8Array, sealed: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
@@ -92,12 +103,12 @@ export class StreamSealer {
     let rest = input;
     while (rest.length > 0) {
       if (this.used === CHUNK_SIZE) {
-        emit(await this.sealChunk(this.buffer, false));
+        await this.sealChunk(this.buffer, false, emit);
         this.used = 0;
       }
       if (this.used === 0 && rest.length > CHUNK_SIZE) {
         // Whole chunks straight from the input, known not to be last: no copy.
-        emit(await this.sealChunk(rest.subarray(0, CHUNK_SIZE), false));
+        await this.sealChunk(rest.subarray(0, CHUNK_SIZE), false, emit);
         rest = rest.subarray(CHUNK_SIZE);
         continue;
       }
@@ -111,14 +122,15 @@ export class StreamSealer {
   async finish(emit: Emit): Promise<void> {
     if (this.finished) throw new TypeError('STREAM already finished');
     this.finished = true;
-    emit(await this.sealChunk(this.buffer.subarray(0, this.used), true));
+    await this.sealChunk(this.buffer.subarray(0, this.used), true, emit);
     this.used = 0;
   }
 
-  private async sealChunk(plaintext: Uint8Array, last: boolean): Promise<Uint8Array> {
+  private async sealChunk(plaintext: Uint8Array, last: boolean, emit: Emit): Promise<void> {
     const sealed = await this.aead.seal(this.nonce.current(last), plaintext);
     this.nonce.increment();
-    return sealed;
+    if (sealed instanceof Uint8Array) emit(sealed);
+    else for (const piece of sealed) emit(piece);
   }
 }
 

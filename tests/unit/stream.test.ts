@@ -12,6 +12,7 @@ import {
   sealedStreamLength,
   TAG_SIZE,
   testOnlyStreamNonce,
+  joinSealed,
   type ChunkAead,
 } from '../../crypto/stream.ts';
 import { concat, errorCode, isPrefixOf, patternBytes, runTransform, sliceBy, expectSameBytes } from './stream-harness.ts';
@@ -166,7 +167,7 @@ describe('chunk AEADs', () => {
     const gcmAead = aes256GcmChunkAead(KEY);
     const nonce = patternBytes(12, 5);
     const plaintext = patternBytes(1000, 6);
-    const sealed = await gcmAead.seal(nonce, plaintext);
+    const sealed = joinSealed(await gcmAead.seal(nonce, plaintext));
     expect(sealed).toEqual(gcm(KEY, nonce).encrypt(plaintext));
     expect(await gcmAead.open(nonce, sealed)).toEqual(plaintext);
     sealed[0]! ^= 1;
@@ -182,6 +183,18 @@ describe('chunk AEADs', () => {
     await expect(decryptStreamBytes(gcmAead, sealed.subarray(0, SEALED_CHUNK_SIZE))).rejects.toMatchObject({
       code: 'STREAM_TRUNCATED',
     });
+  });
+
+  it('a ChunkAead that returns ciphertext and tag as separate pieces yields the same STREAM bytes', async () => {
+    const piecewise: ChunkAead = {
+      seal: (nonce, plaintext) => {
+        const sealed = joinSealed(aead.seal(nonce, plaintext) as Uint8Array);
+        return [sealed.subarray(0, sealed.length - TAG_SIZE), sealed.subarray(sealed.length - TAG_SIZE)];
+      },
+      open: (nonce, sealed) => aead.open(nonce, sealed),
+    };
+    const plaintext = patternBytes(2 * CHUNK_SIZE + 5, 9);
+    expect(await encryptStreamBytes(piecewise, plaintext)).toEqual(referenceSeal(KEY, plaintext));
   });
 
   it('rejects keys of the wrong length as misuse', () => {
