@@ -1,6 +1,6 @@
 // The age format (C2SP age.md, age-encryption.org/v1), written for this project: stanza-level functions for
 // key envelopes, streaming file encryption on Web Streams, and export to files the `age` tool opens.
-// See .tmp/spec-age.md (crypto/SPEC.md, "age") for every byte.
+// crypto/SPEC.md, part "age", defines every byte.
 
 import { createAgeEncryptor, type AgeOptions } from './age.ts';
 import { parseRecipient } from './keys.ts';

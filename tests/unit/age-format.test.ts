@@ -1,5 +1,5 @@
 // The age header and stanza parser (crypto/age/format.ts): canonical encoding and every "MUST reject" of
-// .tmp/spec-age.md that the testkit does not already name.
+// crypto/SPEC.md (age) that the testkit does not already name.
 import { describe, expect, it } from 'vitest';
 import { isCryptoError, type CryptoErrorCode } from '../../crypto/errors.ts';
 import {

@@ -27,7 +27,7 @@ describe('fingerprints', () => {
     expect(fingerprintQrPayload(EXAMPLE)).toBe('coffre-sante:fp1:' + expected.toString('base64url'));
     const groups = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => (expected.readUInt32BE(4 * i) % 100_000).toString().padStart(5, '0'));
     expect(fingerprintNumber(EXAMPLE)).toBe(groups.join(' '));
-    // The example printed in .tmp/spec-keys.md.
+    // The example printed in crypto/SPEC.md (fingerprints).
     expect(fingerprintNumber(EXAMPLE)).toBe('30476 39517 10176 55880 57671 91953 83270 85479');
     expect(fingerprintQrPayload(EXAMPLE)).toBe('coffre-sante:fp1:RXD0TBOvDh0iTx1AIgmfCHIA1weQeafxliMbxqQDY2c');
   });
