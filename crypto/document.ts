@@ -180,7 +180,6 @@ class DocumentOpener {
   private readonly headerBytes = new Uint8Array(DOCUMENT_HEADER_BYTES);
   private headerUsed = 0;
   private opener: StreamOpener | undefined;
-  private sealedRemaining = 0;
   private paddedLength = 0;
   private readonly prefix = new Uint8Array(LENGTH_PREFIX_BYTES);
   private innerSeen = 0;
@@ -208,13 +207,13 @@ class DocumentOpener {
       this.begin();
     }
     // The header announces the exact length: anything past it is refused before it is even buffered.
-    if (rest.length > this.sealedRemaining) throw new CryptoError('STREAM_TRAILING_DATA');
-    this.sealedRemaining -= rest.length;
     await this.opener!.push(rest, (plain) => { this.onInner(plain, emit); });
   }
 
   async finish(emit: Emit): Promise<void> {
-    if (this.opener === undefined || this.sealedRemaining > 0) throw new CryptoError('STREAM_TRUNCATED');
+    if (this.opener === undefined) throw new CryptoError('STREAM_TRUNCATED');
+    // The opener knows the sealed length: it reports a short blob as STREAM_TRUNCATED, after the chunks
+    // still in flight, so a chunk out of place is reported as such (DECRYPTION_FAILED) first.
     await this.opener.finish((plain) => { this.onInner(plain, emit); });
     if (this.innerSeen !== this.paddedLength) throw new CryptoError('FORMAT_INVALID');
   }
@@ -222,8 +221,9 @@ class DocumentOpener {
   private begin(): void {
     const header = parseDocumentHeader(this.headerBytes);
     this.paddedLength = header.paddedLength;
-    this.sealedRemaining = sealedStreamLength(header.paddedLength);
-    this.opener = new StreamOpener(payloadAead(this.fileKey, this.context, this.headerBytes, header.algorithm, this.options.chunkAead));
+    // The stated length tells the opener which chunk is last and where the blob must end.
+    const aead = payloadAead(this.fileKey, this.context, this.headerBytes, header.algorithm, this.options.chunkAead);
+    this.opener = new StreamOpener(aead, sealedStreamLength(header.paddedLength));
     this.fileKey.fill(0); // our copy: only the derived payload key is needed from here on
   }
 

@@ -32,7 +32,9 @@ export type SealedChunk = Uint8Array | readonly Uint8Array[];
 /**
  * One AEAD under a fixed key, without associated data. `seal` returns ciphertext || 16-byte tag; `open`
  * returns the plaintext or throws CryptoError('DECRYPTION_FAILED'). Both may be synchronous (noble) or
- * asynchronous (WebCrypto). Implementations MUST NOT keep a reference to `nonce` after returning.
+ * asynchronous (WebCrypto). Implementations MUST have read `nonce` and their input by the time they
+ * return (WebCrypto copies its arguments when called): the stream reuses those buffers at once and keeps
+ * several asynchronous calls in flight.
  */
 /** The sealed chunk as one array (copies only when it came in pieces). */
 export function joinSealed(sealed: SealedChunk): Uint8Array {
@@ -85,14 +87,24 @@ class StreamNonce {
 }
 
 /**
+ * At most this many chunks are being sealed at once. An asynchronous engine (WebCrypto) computes on
+ * another thread: keeping a few calls in flight overlaps its work with ours (copies, framing, emitting)
+ * instead of alternating with it. Memory stays bounded: each call holds one chunk.
+ */
+const MAX_IN_FLIGHT = 8;
+
+/**
  * Encryption state machine behind createStreamEncryptor, for formats that frame a STREAM themselves:
- * push() plaintext pieces in order (awaiting each), then finish() once.
+ * push() plaintext pieces in order (awaiting each), then finish() once. Sealed chunks are emitted in
+ * order, up to MAX_IN_FLIGHT - 1 of them after push() resolves (through the same `emit`), all of them
+ * before finish() resolves. The input is read before push() resolves, so the caller may reuse it.
  */
 export class StreamSealer {
   private readonly nonce = new StreamNonce();
   private readonly buffer = new Uint8Array(CHUNK_SIZE);
   private used = 0;
   private finished = false;
+  private readonly inFlight: Promise<SealedChunk>[] = [];
 
   constructor(private readonly aead: ChunkAead) {}
 
@@ -103,12 +115,12 @@ export class StreamSealer {
     let rest = input;
     while (rest.length > 0) {
       if (this.used === CHUNK_SIZE) {
-        await this.sealChunk(this.buffer, false, emit);
+        await this.startSeal(this.buffer, false, emit);
         this.used = 0;
       }
       if (this.used === 0 && rest.length > CHUNK_SIZE) {
         // Whole chunks straight from the input, known not to be last: no copy.
-        await this.sealChunk(rest.subarray(0, CHUNK_SIZE), false, emit);
+        await this.startSeal(rest.subarray(0, CHUNK_SIZE), false, emit);
         rest = rest.subarray(CHUNK_SIZE);
         continue;
       }
@@ -122,34 +134,63 @@ export class StreamSealer {
   async finish(emit: Emit): Promise<void> {
     if (this.finished) throw new TypeError('STREAM already finished');
     this.finished = true;
-    await this.sealChunk(this.buffer.subarray(0, this.used), true, emit);
+    await this.startSeal(this.buffer.subarray(0, this.used), true, emit);
+    await this.drain(0, emit);
     this.used = 0;
   }
 
-  private async sealChunk(plaintext: Uint8Array, last: boolean, emit: Emit): Promise<void> {
-    const sealed = await this.aead.seal(this.nonce.current(last), plaintext);
+  // The nonce is taken, and the input read, when the call starts: order is fixed even though results
+  // arrive later, and the buffer may be refilled at once.
+  private async startSeal(plaintext: Uint8Array, last: boolean, emit: Emit): Promise<void> {
+    const sealed = Promise.resolve(this.aead.seal(this.nonce.current(last), plaintext));
+    sealed.catch(() => undefined); // awaited in drain(); a failure there must not also be "unhandled"
     this.nonce.increment();
-    if (sealed instanceof Uint8Array) emit(sealed);
-    else for (const piece of sealed) emit(piece);
+    this.inFlight.push(sealed);
+    await this.drain(MAX_IN_FLIGHT - 1, emit);
+  }
+
+  /** Emits finished chunks, oldest first, until at most `keep` remain in flight. */
+  private async drain(keep: number, emit: Emit): Promise<void> {
+    while (this.inFlight.length > keep) {
+      const sealed = await this.inFlight.shift()!;
+      if (sealed instanceof Uint8Array) emit(sealed);
+      else for (const piece of sealed) emit(piece);
+    }
   }
 }
 
 /**
  * Decryption state machine behind createStreamDecryptor: push() sealed pieces in order (awaiting each),
- * then finish() once. Emits each chunk's plaintext only after its tag verifies.
+ * then finish() once. Emits each chunk's plaintext only after its tag verifies, in order; with a stated
+ * length, up to MAX_IN_FLIGHT - 1 chunks after push() resolves, all before finish() resolves. A chunk
+ * that fails while in flight errors the next push() or finish(): nothing after it is released.
+ *
+ * `sealedLength`, when the format states it up front (document payloads), tells which chunk is the last
+ * one, so chunks are opened with the right flag at once and several can be in flight. Without it (age
+ * files) each full chunk is tried as a middle chunk, then as a full final one, one at a time.
  */
 export class StreamOpener {
   private readonly nonce = new StreamNonce();
   private readonly buffer = new Uint8Array(SEALED_CHUNK_SIZE);
   private used = 0;
+  private opened = 0;
   private done = false;
+  private readonly inFlight: Promise<Uint8Array>[] = [];
 
-  constructor(private readonly aead: ChunkAead) {}
+  constructor(private readonly aead: ChunkAead, private readonly sealedLength?: number) {
+    if (sealedLength !== undefined && (!Number.isSafeInteger(sealedLength) || sealedLength < TAG_SIZE)) {
+      throw new RangeError('sealed length must be an integer of at least one tag');
+    }
+  }
 
   // A full sealed chunk is opened as soon as it is complete, without waiting to see whether more follows
-  // (as age's Go reader does): first as a middle chunk, then, if that fails, as a full final chunk. So
-  // plaintext is released as early as possible, and a cut at a chunk boundary is STREAM_TRUNCATED.
+  // (as age's Go reader does), so plaintext is released as early as possible and a cut at a chunk
+  // boundary is STREAM_TRUNCATED.
   async push(input: Uint8Array, emit: Emit): Promise<void> {
+    if (this.sealedLength !== undefined && this.opened + this.used + input.length > this.sealedLength) {
+      await this.drain(0, emit); // a chunk out of place in flight is reported as such first
+      throw new CryptoError('STREAM_TRAILING_DATA');
+    }
     let rest = input;
     while (rest.length > 0) {
       if (this.done) throw new CryptoError('STREAM_TRAILING_DATA');
@@ -170,8 +211,12 @@ export class StreamOpener {
   }
 
   async finish(emit: Emit): Promise<void> {
+    await this.drain(0, emit);
     if (this.done) return;
     if (this.used === 0) throw new CryptoError('STREAM_TRUNCATED');
+    if (this.sealedLength !== undefined && this.opened + this.used !== this.sealedLength) {
+      throw new CryptoError('STREAM_TRUNCATED');
+    }
     if (this.used < TAG_SIZE) throw new CryptoError('DECRYPTION_FAILED');
     const plaintext = await this.aead.open(this.nonce.current(true), this.buffer.subarray(0, this.used));
     // Only the first chunk may be empty (the empty plaintext). An authentic empty final chunk after a
@@ -184,6 +229,21 @@ export class StreamOpener {
   }
 
   private async openFull(sealed: Uint8Array, emit: Emit): Promise<void> {
+    if (this.sealedLength === undefined) {
+      await this.openFullGuessingLast(sealed, emit);
+      return;
+    }
+    const last = this.opened + sealed.length === this.sealedLength;
+    const plaintext = Promise.resolve(this.aead.open(this.nonce.current(last), sealed));
+    plaintext.catch(() => undefined); // awaited in drain(); a failure there must not also be "unhandled"
+    this.nonce.increment();
+    this.opened += sealed.length;
+    this.done = last;
+    this.inFlight.push(plaintext);
+    await this.drain(MAX_IN_FLIGHT - 1, emit);
+  }
+
+  private async openFullGuessingLast(sealed: Uint8Array, emit: Emit): Promise<void> {
     let plaintext: Uint8Array;
     try {
       plaintext = await this.aead.open(this.nonce.current(false), sealed);
@@ -193,7 +253,13 @@ export class StreamOpener {
       this.done = true;
     }
     this.nonce.increment();
+    this.opened += sealed.length;
     emit(plaintext);
+  }
+
+  /** Emits opened chunks, oldest first, until at most `keep` remain in flight. */
+  private async drain(keep: number, emit: Emit): Promise<void> {
+    while (this.inFlight.length > keep) emit(await this.inFlight.shift()!);
   }
 }
 

@@ -10,6 +10,8 @@ import {
   encryptStreamBytes,
   SEALED_CHUNK_SIZE,
   sealedStreamLength,
+  StreamOpener,
+  StreamSealer,
   TAG_SIZE,
   testOnlyStreamNonce,
   joinSealed,
@@ -200,5 +202,66 @@ describe('chunk AEADs', () => {
   it('rejects keys of the wrong length as misuse', () => {
     expect(() => chacha20Poly1305ChunkAead(new Uint8Array(16))).toThrow(RangeError);
     expect(() => aes256GcmChunkAead(new Uint8Array(16))).toThrow(RangeError);
+  });
+});
+
+// An asynchronous engine whose calls finish out of order (WebCrypto runs them on another thread): the
+// stream keeps several in flight and must still emit, and authenticate, strictly in order.
+function jitteryAead(inner: ChunkAead): ChunkAead {
+  let call = 0;
+  const later = async <T>(value: () => T | Promise<T>): Promise<T> => {
+    await new Promise((resolve) => setTimeout(resolve, (call++ * 7) % 5));
+    return value();
+  };
+  return {
+    seal: (nonce, plaintext) => { const n = nonce.slice(); const p = plaintext.slice(); return later(() => inner.seal(n, p)); },
+    open: (nonce, sealed) => { const n = nonce.slice(); const c = sealed.slice(); return later(() => inner.open(n, c)); },
+  };
+}
+
+async function runMachine(machine: StreamSealer | StreamOpener, pieces: Iterable<Uint8Array>): Promise<{ out: Uint8Array; error: unknown }> {
+  const parts: Uint8Array[] = [];
+  try {
+    for (const piece of pieces) await machine.push(piece, (part) => parts.push(part.slice()));
+    await machine.finish((part) => parts.push(part.slice()));
+    return { out: concat(parts), error: undefined };
+  } catch (error) {
+    return { out: concat(parts), error };
+  }
+}
+
+describe('STREAM with several chunks in flight', () => {
+  const plaintext = patternBytes(20 * CHUNK_SIZE + 123, 4);
+  const slow = jitteryAead(aead);
+
+  it('seals exactly the reference bytes even when calls finish out of order', async () => {
+    const run = await runMachine(new StreamSealer(slow), sliceBy(plaintext, [3 * CHUNK_SIZE + 5, CHUNK_SIZE, 777]));
+    expect(run.error).toBeUndefined();
+    expectSameBytes(run.out, referenceSeal(KEY, plaintext));
+  });
+
+  it('opens in order with the stated sealed length, input sliced any way', async () => {
+    const sealed = referenceSeal(KEY, plaintext);
+    const run = await runMachine(new StreamOpener(slow, sealed.length), sliceBy(sealed, [5 * SEALED_CHUNK_SIZE, 1000, 3]));
+    expect(run.error).toBeUndefined();
+    expectSameBytes(run.out, plaintext);
+  });
+
+  it('ATK-07 a bad chunk in flight: only the chunks before it are released, then DECRYPTION_FAILED', async () => {
+    const sealed = referenceSeal(KEY, plaintext);
+    sealed[7 * SEALED_CHUNK_SIZE + 10]! ^= 1;
+    const run = await runMachine(new StreamOpener(slow, sealed.length), sliceBy(sealed, [4 * SEALED_CHUNK_SIZE]));
+    expect(errorCode(run.error)).toBe('DECRYPTION_FAILED');
+    expectSameBytes(run.out, plaintext.subarray(0, 7 * CHUNK_SIZE));
+  });
+
+  it('ATK-09 ATK-10 with a stated length, a full chunk is final only where the length says so', async () => {
+    const sealed = referenceSeal(KEY, plaintext);
+    const cut = sealed.subarray(0, 3 * SEALED_CHUNK_SIZE);
+    expect(errorCode((await runMachine(new StreamOpener(slow, sealed.length), [cut])).error)).toBe('STREAM_TRUNCATED');
+    // Claiming the stream ends after 3 full chunks makes chunk 2 "last": its tag then fails.
+    expect(errorCode((await runMachine(new StreamOpener(slow, cut.length), [cut])).error)).toBe('DECRYPTION_FAILED');
+    const longer = concat([sealed, Uint8Array.of(0)]);
+    expect(errorCode((await runMachine(new StreamOpener(slow, sealed.length), [longer])).error)).toBe('STREAM_TRAILING_DATA');
   });
 });
