@@ -13,13 +13,14 @@
 // STREAM_TRAILING_DATA rather than as a failed tag. Padding hides the real length within a Padmé bucket
 // (ATK-15); the real length travels inside the first authenticated chunk.
 
+import { concatParts } from './bytes.ts';
 import { deriveDocumentKey, encodeDocumentContext, FILE_KEY_BYTES, type DocumentContext } from './document-context.ts';
 import { ByteReader, ByteWriter } from './encoding.ts';
 import { CryptoError } from './errors.ts';
 import { aes256GcmChunkAead, chacha20Poly1305ChunkAead } from './chunk-aead.ts';
 import { isPadmeLength, padmeLength } from './padding.ts';
 import { checkLength, randomBytes } from './primitives.ts';
-import { CHUNK_SIZE, concatBytes, sealedStreamLength, StreamOpener, StreamSealer, type ChunkAead, type Emit } from './stream.ts';
+import { CHUNK_SIZE, sealedStreamLength, StreamOpener, StreamSealer, type ChunkAead, type Emit } from './stream.ts';
 
 export const DOCUMENT_MAGIC = 'CSDP';
 export const DOCUMENT_FORMAT_VERSION = 1;
@@ -301,7 +302,7 @@ export async function encryptDocumentBytes(
   await sealer.start(emit);
   await sealer.push(plaintext, emit);
   await sealer.finish(emit);
-  return concatBytes(parts);
+  return concatParts(parts);
 }
 
 /** Decrypts a payload blob held in memory; throws the decryptor's CryptoErrors. */
@@ -316,7 +317,7 @@ export async function decryptDocumentBytes(
   const emit: Emit = (out) => parts.push(out);
   await opener.push(blob, emit);
   await opener.finish(emit);
-  return concatBytes(parts);
+  return concatParts(parts);
 }
 
 function isAllZero(bytes: Uint8Array): boolean {

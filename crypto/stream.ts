@@ -15,6 +15,7 @@
 // Memory stays constant: the encryptor holds at most one plaintext chunk, the decryptor at most one
 // sealed chunk, plus the slice being processed.
 
+import { concatParts } from './bytes.ts';
 import { CryptoError, isCryptoError } from './errors.ts';
 
 export const CHUNK_SIZE = 64 * 1024;
@@ -38,7 +39,7 @@ export type SealedChunk = Uint8Array | readonly Uint8Array[];
  */
 /** The sealed chunk as one array (copies only when it came in pieces). */
 export function joinSealed(sealed: SealedChunk): Uint8Array {
-  return sealed instanceof Uint8Array ? sealed : concatBytes(sealed);
+  return sealed instanceof Uint8Array ? sealed : concatParts(sealed);
 }
 
 export interface ChunkAead {
@@ -292,7 +293,7 @@ export async function encryptStreamBytes(aead: ChunkAead, bytes: Uint8Array): Pr
   const sealer = new StreamSealer(aead);
   await sealer.push(bytes, (out) => parts.push(out));
   await sealer.finish((out) => parts.push(out));
-  return concatBytes(parts);
+  return concatParts(parts);
 }
 
 /** Opens a whole sealed STREAM held in memory; throws the same CryptoErrors as the decryptor. */
@@ -301,7 +302,7 @@ export async function decryptStreamBytes(aead: ChunkAead, bytes: Uint8Array): Pr
   const opener = new StreamOpener(aead);
   await opener.push(bytes, (out) => parts.push(out));
   await opener.finish((out) => parts.push(out));
-  return concatBytes(parts);
+  return concatParts(parts);
 }
 
 /** Sealed size of a plaintext of `plaintextLength` bytes. */
@@ -314,16 +315,3 @@ export function sealedStreamLength(plaintextLength: number): number {
 }
 
 export { StreamNonce as testOnlyStreamNonce };
-
-/** Concatenation of `parts` into one new array. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}

@@ -13,10 +13,11 @@
 // The MAC is checked only with a file key in hand, so a header that does not parse is never reported as a
 // MAC failure.
 
+import { concatParts } from '../bytes.ts';
 import { CryptoError } from '../errors.ts';
 import { constantTimeEqual, randomBytes } from '../primitives.ts';
 import { createArmorDecoder, createArmorEncoder } from './armor.ts';
-import { computeHeaderMac, concat, encodeHeader, encodeHeaderNoMac, type Stanza } from './format.ts';
+import { computeHeaderMac, encodeHeader, encodeHeaderNoMac, type Stanza } from './format.ts';
 import { bytesToStream, collectBytes, lazyReadable, prependBytes, readHeader } from './io.ts';
 import type { AgeIdentity, AgeRecipient } from './keys.ts';
 import { createPayloadDecryptor, createPayloadEncryptor, PAYLOAD_NONCE_BYTES, payloadError } from './payload.ts';
@@ -46,7 +47,7 @@ export function createAgeEncryptor(recipients: readonly AgeRecipient[], options:
   }
   const mac = computeHeaderMac(fileKey, encodeHeaderNoMac(stanzas));
   const nonce = randomBytes(PAYLOAD_NONCE_BYTES);
-  const head = concat([encodeHeader({ stanzas, mac }), nonce]);
+  const head = concatParts([encodeHeader({ stanzas, mac }), nonce]);
   const payload = createPayloadEncryptor(fileKey, nonce);
   const file = prependBytes(head, payload.readable.getReader());
   return { writable: payload.writable, readable: options.armor === true ? file.pipeThrough(createArmorEncoder()) : file };

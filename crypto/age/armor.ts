@@ -12,9 +12,9 @@
 // checksum line, no garbage around the block. Every failure is CryptoError('ARMOR_INVALID'). Both
 // directions stream in constant memory.
 
+import { concatParts } from '../bytes.ts';
 import { CryptoError } from '../errors.ts';
 import { decodeFullLine, decodePaddedBase64, encodeFullLines, encodePaddedBase64 } from './base64.ts';
-import { concat } from './format.ts';
 
 export const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----';
 export const ARMOR_END = '-----END AGE ENCRYPTED FILE-----';
@@ -77,7 +77,7 @@ class ArmorReader {
   }
 
   private takeLine(): string {
-    const bytes = concat(this.partial);
+    const bytes = concatParts(this.partial);
     this.partial = [];
     this.partialLength = 0;
     for (const byte of bytes) if (byte > 0x7e) throw new CryptoError('ARMOR_INVALID');
@@ -159,7 +159,7 @@ class Output {
   emitTo(emit: Emit): void {
     this.flushFast();
     if (this.parts.length === 1) emit(this.parts[0]!);
-    else if (this.parts.length > 1) emit(concat(this.parts));
+    else if (this.parts.length > 1) emit(concatParts(this.parts));
   }
 
   private flushFast(): void {
@@ -190,7 +190,7 @@ export function armorDecode(armored: Uint8Array | string): Uint8Array {
   const reader = new ArmorReader();
   reader.push(input, (out) => parts.push(out));
   reader.finish((out) => parts.push(out));
-  return concat(parts);
+  return concatParts(parts);
 }
 
 /** Encoding state: holds fewer than 48 bytes between calls, so lines are always full but the last. */
@@ -199,12 +199,12 @@ class ArmorWriter {
   private started = false;
 
   push(input: Uint8Array, emit: Emit): void {
-    const bytes = this.pending.length === 0 ? input : concat([this.pending, input]);
+    const bytes = this.pending.length === 0 ? input : concatParts([this.pending, input]);
     const full = bytes.length - (bytes.length % BYTES_PER_LINE);
     this.pending = bytes.slice(full);
     const lines = encodeFullLines(bytes.subarray(0, full));
     const begin = this.start();
-    const out = begin === '' ? lines : concat([new TextEncoder().encode(begin), lines]);
+    const out = begin === '' ? lines : concatParts([new TextEncoder().encode(begin), lines]);
     if (out.length > 0) emit(out);
   }
 
@@ -236,5 +236,5 @@ export function armorEncode(bytes: Uint8Array): string {
   const writer = new ArmorWriter();
   writer.push(bytes, (out) => parts.push(out));
   writer.finish((out) => parts.push(out));
-  return new TextDecoder().decode(concat(parts));
+  return new TextDecoder().decode(concatParts(parts));
 }

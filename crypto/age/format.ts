@@ -9,6 +9,7 @@
 // non-empty VCHAR strings separated by single spaces, base64 is canonical and unpadded. So a header that
 // parses has exactly one encoding, and `encodeHeader(parseHeader(x))` gives back `x` byte for byte.
 
+import { concatParts } from '../bytes.ts';
 import { CryptoError } from '../errors.ts';
 import { hkdfSha256, hmacSha256 } from '../primitives.ts';
 import { decodeRawBase64, encodeRawBase64 } from './base64.ts';
@@ -133,7 +134,7 @@ function parseStanzaAt(argLine: string, lines: LineCursor): Stanza | null {
     const bytes = decodeRawBase64(line);
     if (bytes.length > BYTES_PER_LINE) throw new CryptoError('FORMAT_INVALID');
     parts.push(bytes);
-    if (bytes.length < BYTES_PER_LINE) return { type, args, body: concat(parts) };
+    if (bytes.length < BYTES_PER_LINE) return { type, args, body: concatParts(parts) };
   }
 }
 
@@ -174,16 +175,4 @@ class LineCursor {
     this.offset = end + 1;
     return line;
   }
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

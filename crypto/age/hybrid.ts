@@ -13,6 +13,7 @@
 // Envelopes (crypto/envelope*) use these functions with other key lengths (a 32-byte grant key): the
 // stanza layout is the same, and unwrapHybrid checks the body against the length the caller expects.
 
+import { concatBytes } from '@noble/hashes/utils.js';
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ml_kem768_x25519 } from '@noble/post-quantum/hybrid.js';
@@ -122,14 +123,4 @@ function u16(value: number): Uint8Array {
 
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
-}
-
-function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -1,8 +1,9 @@
 // Small Web Streams helpers: read an age header off a byte stream, then hand the rest on; all in constant
 // memory (at most the header, bounded by MAX_HEADER_BYTES, plus one input chunk).
 
+import { concatParts } from '../bytes.ts';
 import { CryptoError } from '../errors.ts';
-import { concat, MAX_HEADER_BYTES, parseHeader, type ParsedHeader } from './format.ts';
+import { MAX_HEADER_BYTES, parseHeader, type ParsedHeader } from './format.ts';
 
 export type ByteReader = ReadableStreamDefaultReader<Uint8Array>;
 
@@ -123,7 +124,7 @@ export async function collectBytes(stream: ReadableStream<Uint8Array>): Promise<
   const reader = stream.getReader();
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return concat(parts);
+    if (done) return concatParts(parts);
     parts.push(value);
   }
 }

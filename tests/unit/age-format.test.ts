@@ -1,7 +1,8 @@
 // The age header and stanza parser (crypto/age/format.ts): canonical encoding and every "MUST reject" of
 // crypto/SPEC.md (age) that the testkit does not already name.
+import { codeOf } from '../error-code.ts';
 import { describe, expect, it } from 'vitest';
-import { isCryptoError, type CryptoErrorCode } from '../../crypto/errors.ts';
+import type { CryptoErrorCode } from '../../crypto/errors.ts';
 import {
   computeHeaderMac,
   decodeStanza,
@@ -15,16 +16,6 @@ import {
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 const MAC = 'A'.repeat(43);
-
-function codeOf(run: () => unknown): CryptoErrorCode | 'no error' {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    if (!isCryptoError(error)) throw error;
-    return error.code;
-  }
-}
 
 describe('age header', () => {
   const stanza: Stanza = { type: 'X25519', args: ['arg'], body: new Uint8Array(50).fill(7) };

@@ -1,5 +1,6 @@
 // Property tests (fast-check) for ATK-35 on the age parser: strict, canonical encodings only, and every
 // failure a typed CryptoError. The testkit pins the named edge cases; these sweep the space around them.
+import { codeOf } from '../error-code.ts';
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,20 +9,10 @@ import { armorDecode, armorEncode } from '../../crypto/age/armor.ts';
 import { decodeStanza, encodeStanzaBytes, parseHeader, type Stanza } from '../../crypto/age/format.ts';
 import { generateX25519Identity, identityToRecipient, parseIdentity, parseRecipient } from '../../crypto/age/keys.ts';
 import { unwrapX25519 } from '../../crypto/age/x25519.ts';
-import { CryptoError, isCryptoError, type CryptoErrorCode } from '../../crypto/errors.ts';
+import { CryptoError } from '../../crypto/errors.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
-
-function codeOf(run: () => unknown): CryptoErrorCode | 'no error' {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    if (!isCryptoError(error)) throw error;
-    return error.code;
-  }
-}
 
 /** Sets unused low bits of the last base64 character (the text must encode a length that is not a multiple of 3). */
 function makeNonCanonical(text: string, bits: number): string {

@@ -1,5 +1,6 @@
 // Stanza-level wrapping (crypto/age/recipients.ts, x25519.ts, hybrid.ts, scrypt.ts): unwrap returns the key,
 // null when nothing is for this identity, and throws only for a bad stanza addressed to it.
+import { codeOf } from '../error-code.ts';
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,20 +10,9 @@ import { formatIdentity, generateHybridIdentity, generateX25519Identity, identit
 import { unwrapFileKey, wrapFileKey } from '../../crypto/age/recipients.ts';
 import { unwrapScrypt, wrapScrypt } from '../../crypto/age/scrypt.ts';
 import { unwrapX25519 } from '../../crypto/age/x25519.ts';
-import { isCryptoError, type CryptoErrorCode } from '../../crypto/errors.ts';
 import { SHARED_VECTORS } from '../paths.ts';
 
 const randomBytes = (length: number): Uint8Array => new Uint8Array(nodeRandomBytes(length));
-
-function codeOf(run: () => unknown): CryptoErrorCode | 'no error' {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    if (!isCryptoError(error)) throw error;
-    return error.code;
-  }
-}
 
 const x25519Id = parseIdentity(generateX25519Identity());
 const hybridText = generateHybridIdentity();

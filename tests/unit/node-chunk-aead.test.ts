@@ -7,23 +7,7 @@ import { aes256GcmChunkAead, chacha20Poly1305ChunkAead } from '../../crypto/chun
 import { isCryptoError } from '../../crypto/errors.ts';
 import { randomBytes } from '../../crypto/primitives.ts';
 import { joinSealed } from '../../crypto/stream.ts';
-import { hex, loadWycheproof, toHex, type WycheproofTest } from '../vectors/vector-files.ts';
-
-interface AeadTest extends WycheproofTest {
-  key: string;
-  iv: string;
-  aad: string;
-  msg: string;
-  ct: string;
-  tag: string;
-}
-
-interface AeadGroup {
-  ivSize: number;
-  keySize: number;
-  tagSize: number;
-  tests: AeadTest[];
-}
+import { hex, loadWycheproof, toHex, type AeadGroup } from '../vectors/vector-files.ts';
 
 async function rejects(operation: () => unknown): Promise<unknown> {
   try {

@@ -9,21 +9,7 @@ import {
   xchacha20poly1305Open,
   xchacha20poly1305Seal,
 } from '../../crypto/primitives.ts';
-import { describeFailure, hex, loadWycheproof, toHex, type WycheproofTest } from './vector-files.ts';
-
-interface AeadTest extends WycheproofTest {
-  key: string;
-  iv: string;
-  aad: string;
-  msg: string;
-  ct: string;
-  tag: string;
-}
-
-interface AeadGroup {
-  ivSize: number;
-  tests: AeadTest[];
-}
+import { describeFailure, hex, loadWycheproof, toHex, type AeadGroup, type AeadTest } from './vector-files.ts';
 
 type Seal = (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array) => Uint8Array;
 type Open = (key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array) => Uint8Array;

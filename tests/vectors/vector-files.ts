@@ -51,3 +51,20 @@ export function parseCctvAssignments(text: string): Map<string, string> {
   }
   return values;
 }
+
+/** A Wycheproof AEAD test (aead_test_schema_v1): `ct` excludes the tag; sealed output is ct || tag. */
+export interface AeadTest extends WycheproofTest {
+  key: string;
+  iv: string;
+  aad: string;
+  msg: string;
+  ct: string;
+  tag: string;
+}
+
+export interface AeadGroup {
+  ivSize: number;
+  keySize: number;
+  tagSize: number;
+  tests: AeadTest[];
+}

@@ -1,0 +1,13 @@
+// The CryptoError code a synchronous call fails with, for tests that compare codes across many inputs.
+import { isCryptoError, type CryptoErrorCode } from '../crypto/errors.ts';
+
+/** The code `run` throws, 'no error' when it returns; any other exception is rethrown (a bug). */
+export function codeOf(run: () => unknown): CryptoErrorCode | 'no error' {
+  try {
+    run();
+    return 'no error';
+  } catch (error) {
+    if (!isCryptoError(error)) throw error;
+    return error.code;
+  }
+}
