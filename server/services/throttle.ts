@@ -1,7 +1,8 @@
 // Login throttling, kept in the database so it survives restarts and holds across processes. Failures
-// are counted per account (keyed by an HMAC of the id under the server secret, so ids typed by mistake
-// are not stored readable) and per client address, in a fixed window; reaching the maximum locks the key.
-// Unknown and known account ids are counted alike (ATK-28).
+// are counted per account and per client address, sign-ups per address, in a fixed window; reaching the
+// maximum locks the key. Keys are HMACs under the server secret, so neither ids typed by mistake nor IP
+// addresses are stored readable; stale rows are purged with expired sessions. Unknown and known account
+// ids are counted alike (ATK-28).
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { ApiError } from '../http-error.ts';
@@ -14,8 +15,12 @@ export interface ThrottleKeys {
 }
 
 export function throttleKeys(deps: Deps, accountId: string, address: string): ThrottleKeys {
-  const mac = createHmac('sha256', deps.serverSecret).update('coffre-sante/v1/server/throttle\0').update(accountId).digest('hex');
-  return { account: `account:${mac}`, address: `address:${address}` };
+  return { account: macKey(deps, 'account', accountId), address: macKey(deps, 'address', address) };
+}
+
+function macKey(deps: Deps, kind: 'account' | 'address' | 'signup', value: string): string {
+  const mac = createHmac('sha256', deps.serverSecret).update(`coffre-sante/v1/server/throttle/${kind}\0`).update(value).digest('hex');
+  return `${kind}:${mac}`;
 }
 
 /** Throws TOO_MANY_REQUESTS while either key is locked. */
@@ -33,7 +38,7 @@ function assertUnlocked(deps: Deps, key: string): void {
  * login tells whether an id was free, so the rate of such probes is what can be limited (ATK-28).
  */
 export function countSignUp(deps: Deps, address: string): void {
-  const key = `signup:${address}`;
+  const key = macKey(deps, 'signup', address);
   assertUnlocked(deps, key);
   bump(deps, key, deps.policy.throttle.signUpMax);
 }

@@ -30,6 +30,8 @@ export function openStorage(dataDir: string): Storage {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows (account ids, keys of a deleted account) are overwritten, not left in free pages.
+  sqlite.pragma('secure_delete = ON');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return { db, sqlite, dataDir, close: () => sqlite.close() };

@@ -1,15 +1,19 @@
 // Start-up sweep: brings the blob store back in line with the committed rows after a crash.
 //   - an expired upload: its row goes and its temporary blob is deleted (purgeExpired, also run hourly);
 //   - an expired session: its row goes;
+//   - a throttle row whose window and lock are over: it goes (it holds nothing a new window needs);
 //   - a temporary blob named by a committed version (crash after commit, before publish): published
 //     (roll forward: the transaction is the point of truth);
 //   - a temporary blob named by a live upload: kept (the upload can resume);
 //   - any other temporary blob (crash before commit, or a deleted upload): deleted;
 //   - blobs queued for deletion (crash after a delete's commit): deleted, then dequeued.
-import { eq, inArray, lte, or } from 'drizzle-orm';
+import { and, eq, inArray, lte, or } from 'drizzle-orm';
 import type { BlobStore } from './blob-store.ts';
 import type { Db } from './database.ts';
-import { documentVersions, pendingBlobDeletions, sessions, uploads } from './schema.ts';
+import { documentVersions, loginThrottles, pendingBlobDeletions, sessions, uploads } from './schema.ts';
+
+/** Far longer than a throttle window (15 minutes by default): a row this old counts nothing any more. */
+const THROTTLE_ROW_MAX_AGE_MS = 24 * 3_600_000;
 
 export interface SweepReport {
   expiredUploads: number;
@@ -49,6 +53,7 @@ export async function purgeExpired(db: Db, blobs: BlobStore, now: number, sessio
     return ids;
   });
   const expiredSessions = db.delete(sessions).where(or(lte(sessions.expiresAt, now), lte(sessions.lastUsedAt, now - sessionIdleMs))).run().changes;
+  db.delete(loginThrottles).where(and(lte(loginThrottles.windowStart, now - THROTTLE_ROW_MAX_AGE_MS), lte(loginThrottles.lockedUntil, now))).run();
   await drainPendingDeletions(db, blobs, blobIds);
   return { uploads: blobIds.length, sessions: expiredSessions };
 }

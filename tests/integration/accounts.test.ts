@@ -5,6 +5,9 @@ import { fakeKdfParamsForUnknownAccount } from '../../crypto/password.ts';
 import { accountResponseSchema, preLoginResponseSchema, recoveryStartResponseSchema } from '../../shared/accounts.ts';
 import { toBase64url } from '../../shared/binary.ts';
 import { loginResponseSchema } from '../../shared/sessions.ts';
+import { DEFAULT_POLICY } from '../../server/services/deps.ts';
+import { purgeExpired } from '../../server/storage/recovery.ts';
+import { loginThrottles } from '../../server/storage/schema.ts';
 import { call, errorCode, kdfParams, login, newAccount, randomB64, signUpBody, snapshot, startServer, uploadDocument, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -146,6 +149,18 @@ describe('login', () => {
     for (let attempt = 0; attempt < 100; attempt += 1) await loginWith(`guess${attempt}@example.test`, randomB64(32), { 'x-test-address': '203.0.113.9' });
     expect((await loginWith(alice.accountId, alice.authKey, { 'x-test-address': '203.0.113.9' })).status).toBe(429);
     expect((await loginWith(alice.accountId, alice.authKey, { 'x-test-address': '203.0.113.10' })).status).toBe(200);
+  });
+
+  it('stores no IP address or account id in clear in its throttle rows, and purges them once stale', async () => {
+    await call(server, 'POST', '/api/accounts', { json: signUpBody('carol@example.test'), headers: { 'x-test-address': '203.0.113.77' } });
+    await loginWith('carol@example.test', randomB64(32), { 'x-test-address': '203.0.113.77' });
+    const keys = () => server.state.storage.db.select().from(loginThrottles).all().map((row) => row.key);
+    expect(keys().length).toBe(3); // sign-up per address, failure per account, failure per address
+    expect(keys().join(' ')).not.toMatch(/203\.0\.113\.77|carol/);
+    await purgeExpired(server.state.storage.db, server.state.blobs, server.clock.now + 23 * 3_600_000, DEFAULT_POLICY.sessionIdleMs);
+    expect(keys().length).toBe(3);
+    await purgeExpired(server.state.storage.db, server.state.blobs, server.clock.now + 25 * 3_600_000, DEFAULT_POLICY.sessionIdleMs);
+    expect(keys()).toEqual([]);
   });
 });
 
