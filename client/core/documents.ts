@@ -1,0 +1,151 @@
+// Reading and removing documents. Everything shown comes from a vault manifest verified against the last
+// head (ATK-16/17) and a server listing reconciled with it (ATK-18: a hidden record is RECORD_MISSING, an
+// injected one RECORD_UNEXPECTED); each version is opened by open-version.ts. Payloads stream through the
+// decryptor with their hash checked at the end: a consumer MUST discard the output when the stream errors.
+import { sha256 as sha256Hasher } from '@noble/hashes/sha2.js';
+import { createDocumentDecryptor, type ChunkAeadFactory } from '../../crypto/document.ts';
+import { CryptoError } from '../../crypto/errors.ts';
+import { constantTimeEqual } from '../../crypto/primitives.ts';
+import { documentManifestHash } from '../../crypto/manifest.ts';
+import { reconcileListing, type VaultManifest } from '../../crypto/vault-manifest.ts';
+import { fromBase64url } from '../../shared/binary.ts';
+import {
+  documentVersionResponseSchema, listDocumentsResponseSchema, listVersionsResponseSchema,
+  type DocumentSummary, type ListVersionsResponse,
+} from '../../shared/documents.ts';
+import type { DocumentMetadata } from '../../crypto/metadata.ts';
+import type { UnlockedAccount } from './account.ts';
+import { ApiClientError, request, requestStream, type ApiClient } from './api.ts';
+import { openVersion, writersOf, type OpenedVersion } from './open-version.ts';
+import { fetchVaultManifest, nextVaultManifest, type VaultState } from './vault.ts';
+
+export interface DocumentEntry {
+  documentId: string;
+  version: number;
+  payloadSize: number;
+  updatedAt: number;
+  metadata: DocumentMetadata;
+}
+
+/** Every document of the vault, verified and with its metadata decrypted; throws on any discrepancy. */
+export async function listDocuments(api: ApiClient, account: UnlockedAccount, state: VaultState): Promise<DocumentEntry[]> {
+  const vault = await fetchVaultManifest(api, account, state);
+  const summaries = await listSummaries(api, account.vaultId);
+  const served = await Promise.all(summaries.map((summary) => fetchVersion(api, account.vaultId, summary.documentId)));
+  const listed = summaries.map((summary, index) => ({
+    documentId: summary.documentId,
+    version: summary.currentVersion,
+    manifestHash: documentManifestHash(fromBase64url(served[index]?.manifest ?? '')),
+  }));
+  if (vault === null) {
+    if (listed.length > 0) throw new CryptoError('RECORD_UNEXPECTED');
+    return [];
+  }
+  reconcileListing(vault, listed);
+  const writers = writersOf(account, vault, Date.now());
+  return summaries.map((summary, index) => {
+    const record = recordOf(vault, summary.documentId);
+    const context = { vaultId: account.vaultId, documentId: summary.documentId, version: record.currentVersion };
+    const opened = openVersion(account, writers, servedAt(served, index), context, record.manifestHash);
+    opened.fileKey.fill(0);
+    return { documentId: summary.documentId, version: context.version, payloadSize: summary.payloadSize, updatedAt: summary.updatedAt, metadata: opened.metadata };
+  });
+}
+
+export interface DownloadOptions {
+  /** An older version; default: the current one. */
+  version?: number;
+  chunkAead?: ChunkAeadFactory;
+}
+
+export interface Download {
+  documentId: string;
+  version: number;
+  metadata: DocumentMetadata;
+  payloadSize: number;
+  /** The plaintext. Trust it only if the stream closes without error. */
+  stream: ReadableStream<Uint8Array>;
+}
+
+/** Opens one version and streams its plaintext; the manifest and file key are checked before any byte. */
+export async function downloadDocument(api: ApiClient, account: UnlockedAccount, state: VaultState, documentId: string, options: DownloadOptions = {}): Promise<Download> {
+  const { opened, payloadSize } = await openDocument(api, account, state, documentId, options.version);
+  const { context } = opened;
+  const path = `/api/vaults/${account.vaultId}/documents/${documentId}/versions/${String(context.version)}/payload`;
+  const payload = await requestStream(api, 'GET', path);
+  const stream = payload
+    .pipeThrough(hashCheck(opened.manifest.payloadHash))
+    .pipeThrough(createDocumentDecryptor(opened.fileKey, context, { chunkAead: options.chunkAead }));
+  return { documentId, version: context.version, metadata: opened.metadata, payloadSize, stream };
+}
+
+/** The versions the server holds for a document of the signed vault manifest. */
+export async function listVersions(api: ApiClient, account: UnlockedAccount, state: VaultState, documentId: string): Promise<ListVersionsResponse['versions']> {
+  const vault = await fetchVaultManifest(api, account, state);
+  if (vault === null) throw new ApiClientError('NOT_FOUND', 404);
+  recordOf(vault, documentId);
+  const answer = await request(api, 'GET', `/api/vaults/${account.vaultId}/documents/${documentId}/versions`, listVersionsResponseSchema);
+  return answer.versions;
+}
+
+/** Deletes every version of a document, with the signed vault manifest that no longer lists it. */
+export async function deleteDocument(api: ApiClient, account: UnlockedAccount, state: VaultState, documentId: string): Promise<void> {
+  const vault = await fetchVaultManifest(api, account, state);
+  if (vault === null) throw new ApiClientError('NOT_FOUND', 404);
+  recordOf(vault, documentId);
+  const next = nextVaultManifest(account, vault, state, { remove: documentId }, Date.now());
+  await request(api, 'DELETE', `/api/vaults/${account.vaultId}/documents/${documentId}`, null, { json: { vaultManifest: next.update } });
+  state.head = next.head;
+}
+
+async function openDocument(api: ApiClient, account: UnlockedAccount, state: VaultState, documentId: string, version?: number): Promise<{ opened: OpenedVersion; payloadSize: number }> {
+  const vault = await fetchVaultManifest(api, account, state);
+  if (vault === null) throw new ApiClientError('NOT_FOUND', 404);
+  const record = recordOf(vault, documentId);
+  const wanted = version ?? record.currentVersion;
+  if (wanted < 1 || wanted > record.currentVersion) throw new ApiClientError('NOT_FOUND', 404);
+  const served = await fetchVersion(api, account.vaultId, documentId, wanted);
+  const listedHash = wanted === record.currentVersion ? record.manifestHash : undefined;
+  const context = { vaultId: account.vaultId, documentId, version: wanted };
+  const opened = openVersion(account, writersOf(account, vault, Date.now()), served, context, listedHash);
+  return { opened, payloadSize: served.payloadSize };
+}
+
+/** The record of a document in the signed manifest; NOT_FOUND when the owner never listed it. */
+function recordOf(vault: VaultManifest, documentId: string) {
+  const record = vault.records.find((entry) => entry.documentId === documentId);
+  if (record === undefined) throw new ApiClientError('NOT_FOUND', 404);
+  return record;
+}
+
+function fetchVersion(api: ApiClient, vaultId: string, documentId: string, version?: number) {
+  const suffix = version === undefined ? '' : `/versions/${String(version)}`;
+  return request(api, 'GET', `/api/vaults/${vaultId}/documents/${documentId}${suffix}`, documentVersionResponseSchema);
+}
+
+function servedAt<T>(served: readonly T[], index: number): T {
+  const item = served[index];
+  if (item === undefined) throw new RangeError('index out of range');
+  return item;
+}
+
+async function listSummaries(api: ApiClient, vaultId: string): Promise<DocumentSummary[]> {
+  const all: DocumentSummary[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? '?limit=200' : `?limit=200&cursor=${cursor}`;
+    const page = await request(api, 'GET', `/api/vaults/${vaultId}/documents${query}`, listDocumentsResponseSchema);
+    all.push(...page.documents);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return all;
+}
+
+/** Passes bytes through and fails the stream at its end unless their SHA-256 is the signed payload hash. */
+function hashCheck(expected: Uint8Array): TransformStream<Uint8Array, Uint8Array> {
+  const hasher = sha256Hasher.create();
+  return new TransformStream({
+    transform: (chunk, controller) => { hasher.update(chunk); controller.enqueue(chunk); },
+    flush: () => { if (!constantTimeEqual(hasher.digest(), expected)) throw new CryptoError('MANIFEST_MISMATCH'); },
+  });
+}

@@ -1,0 +1,105 @@
+// Adding a document version: a new file key, the payload encrypted as a stream and sent in ranges to the
+// resumable upload routes (memory bounded by one range, whatever the file size), then encrypted metadata,
+// the file key sealed for the account, the signed document manifest and the signed next vault manifest,
+// all committed at once by the server.
+import { sha256 as sha256Hasher } from '@noble/hashes/sha2.js';
+import { newFileKey, type DocumentContext } from '../../crypto/document-context.ts';
+import { createDocumentEncryptor, documentPayloadLength, type ChunkAeadFactory } from '../../crypto/document.ts';
+import { sealEnvelope } from '../../crypto/envelope.ts';
+import { documentManifestHash, envelopeSetHash, fileKeyCommitment, signDocumentManifest } from '../../crypto/manifest.ts';
+import { encryptMetadata, type DocumentMetadata } from '../../crypto/metadata.ts';
+import { randomBytes, sha256 } from '../../crypto/primitives.ts';
+import { toBase64url } from '../../shared/binary.ts';
+import { commitUploadResponseSchema, uploadStateSchema } from '../../shared/documents.ts';
+import type { UnlockedAccount } from './account.ts';
+import { ApiClientError, request, type ApiClient } from './api.ts';
+import { fetchVaultManifest, nextVaultManifest, type VaultState } from './vault.ts';
+
+/** Bytes per PUT: a few MiB keeps memory flat and a lost connection cheap (the server allows 64 MiB). */
+export const DEFAULT_UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
+
+export interface UploadInput {
+  /** The plaintext, exactly `size` bytes. */
+  stream: ReadableStream<Uint8Array>;
+  size: number;
+  metadata: Omit<DocumentMetadata, 'realLength'>;
+  /** A new version of this existing document; omitted: a new document. */
+  documentId?: string;
+  chunkBytes?: number;
+  /** Called after each range the server stored: encrypted bytes sent so far, and in all. */
+  onProgress?: (sent: number, total: number) => void;
+  /** node:crypto in the CLI (client/cli/node-chunk-aead.ts); the pure default elsewhere. */
+  chunkAead?: ChunkAeadFactory;
+}
+
+/** Uploads and commits one version; updates state.head to the new vault manifest. */
+export async function uploadDocument(api: ApiClient, account: UnlockedAccount, state: VaultState, input: UploadInput): Promise<{ documentId: string; version: number }> {
+  const current = await fetchVaultManifest(api, account, state);
+  const documentId = input.documentId ?? toBase64url(randomBytes(16));
+  const existing = current?.records.find((record) => record.documentId === documentId);
+  if (input.documentId !== undefined && existing === undefined) throw new ApiClientError('NOT_FOUND', 404);
+  const context: DocumentContext = { vaultId: account.vaultId, documentId, version: (existing?.currentVersion ?? 0) + 1 };
+  const fileKey = newFileKey();
+  const total = documentPayloadLength(input.size);
+  const { uploadId } = await request(api, 'POST', `/api/vaults/${account.vaultId}/uploads`, uploadStateSchema, { json: { size: total } });
+  const uploadPath = `/api/vaults/${account.vaultId}/uploads/${uploadId}`;
+  try {
+    const encrypted = input.stream.pipeThrough(createDocumentEncryptor(fileKey, context, input.size, { chunkAead: input.chunkAead }));
+    const payloadHash = await sendRanges(api, uploadPath, encrypted, total, input);
+    const metadata = encryptMetadata(fileKey, context, { ...input.metadata, realLength: input.size });
+    const envelope = sealEnvelope(fileKey, context, account.bundle.encryptionPublicKey, account.identity.signingSeed);
+    const manifest = signDocumentManifest({
+      vaultId: account.vaultId, documentId, documentVersion: context.version, authorAccountId: account.accountId,
+      fileKeyCommitment: fileKeyCommitment(fileKey, context), payloadHash, metadataHash: sha256(metadata),
+      envelopeSetHash: envelopeSetHash([envelope]), createdAt: Date.now(),
+    }, account.identity.signingSeed);
+    const record = { documentId, currentVersion: context.version, manifestHash: documentManifestHash(manifest) };
+    const next = nextVaultManifest(account, current, state, { set: record }, Date.now());
+    await request(api, 'POST', `${uploadPath}/commit`, commitUploadResponseSchema, {
+      json: {
+        documentId, version: context.version, metadata: toBase64url(metadata), manifest: toBase64url(manifest),
+        envelopes: [toBase64url(envelope)], vaultManifest: next.update,
+      },
+    });
+    state.head = next.head;
+    return { documentId, version: context.version };
+  } catch (error) {
+    await request(api, 'DELETE', uploadPath, null).catch(() => undefined);
+    throw error;
+  } finally {
+    fileKey.fill(0);
+  }
+}
+
+/** Sends the encrypted stream in ranges of chunkBytes; returns SHA-256 of everything sent. */
+async function sendRanges(api: ApiClient, path: string, encrypted: ReadableStream<Uint8Array>, total: number, input: UploadInput): Promise<Uint8Array> {
+  const hasher = sha256Hasher.create();
+  const buffer = new Uint8Array(Math.min(input.chunkBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES, Math.max(total, 1)));
+  let filled = 0;
+  let sent = 0;
+  const flush = async () => {
+    const range = buffer.subarray(0, filled);
+    hasher.update(range);
+    await request(api, 'PUT', path, uploadStateSchema, {
+      body: range,
+      headers: { 'content-type': 'application/octet-stream', 'content-range': `bytes ${String(sent)}-${String(sent + filled - 1)}/${String(total)}` },
+    });
+    sent += filled;
+    filled = 0;
+    input.onProgress?.(sent, total);
+  };
+  const reader = encrypted.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    const piece = next.value;
+    for (let offset = 0; offset < piece.length;) {
+      const take = Math.min(piece.length - offset, buffer.length - filled);
+      buffer.set(piece.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled === buffer.length) await flush();
+    }
+  }
+  if (filled > 0) await flush();
+  if (sent !== total) throw new RangeError('the encryptor produced another length than announced');
+  return hasher.digest();
+}
