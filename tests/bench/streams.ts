@@ -2,6 +2,8 @@
 // clients use, so the per-chunk cost of the streams machinery is part of what is measured. No node:
 // import: the Chromium page bundles this file too.
 
+import { concatParts as concat } from '../../crypto/bytes.ts';
+
 /** Fills `bytes` from the platform CSPRNG (getRandomValues takes at most 65,536 bytes per call). */
 export function fillRandom<T extends Uint8Array>(bytes: T): T {
   for (let offset = 0; offset < bytes.length; offset += 65_536) {
@@ -67,12 +69,4 @@ export async function pumpCollect(source: ReadableStream<Uint8Array>, transform:
   return concat(parts);
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+export { concat };

@@ -1,5 +1,6 @@
 // Shared fixtures for the identity, envelope and manifest tests: identities, their signed bundles, and
 // helpers to mutate bytes and assert typed errors.
+import { concatParts } from '../../crypto/bytes.ts';
 import { expect } from 'vitest';
 import { envelopeOpener, type EnvelopeOpener } from '../../crypto/envelope.ts';
 import { isCryptoError, type CryptoErrorCode } from '../../crypto/errors.ts';
@@ -41,11 +42,5 @@ export function expectCode(fn: () => unknown, code: CryptoErrorCode): void {
 }
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatParts(parts);
 }

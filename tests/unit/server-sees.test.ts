@@ -3,6 +3,8 @@
 // title, say) fails here, and so does a row naming a column that no longer exists. The schema is read
 // from the drizzle table objects themselves; a freshly migrated database must hold exactly those tables
 // plus the internal ones the page lists in its second table (drizzle's journal, SQLite's sequence).
+// tools/audit/column-classes.ts holds the same list as data (the audit tool's source of classes): the page's
+// rows and that module must name the same columns with the same classes.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +13,7 @@ import { getTableConfig, integer, SQLiteTable, sqliteTable, text } from 'drizzle
 import { describe, expect, it } from 'vitest';
 import { openStorage } from '../../server/storage/database.ts';
 import * as schema from '../../server/storage/schema.ts';
+import { COLUMN_CLASS_NAMES, columnClassList, INTERNAL_COLUMNS, SCHEMA_COLUMNS } from '../../tools/audit/column-classes.ts';
 import { REPO_ROOT } from '../paths.ts';
 
 const PAGE = resolve(REPO_ROOT, 'docs/what-the-server-sees.md');
@@ -18,10 +21,7 @@ const START = '<!-- server-sees:columns:start -->';
 const END = '<!-- server-sees:columns:end -->';
 const INTERNAL = 'internal';
 
-const CLASSES: readonly string[] = [
-  'random identifier', 'account identifier', 'public key material', 'ciphertext', 'envelope', 'signature',
-  'key hash / verifier', 'KDF parameters', 'timestamp', 'padded size', 'counter', 'server secret-derived', 'other',
-];
+const CLASSES: readonly string[] = COLUMN_CLASS_NAMES;
 
 interface PageRow {
   key: string;
@@ -108,6 +108,12 @@ describe('what the server sees', () => {
     expect(internal.length).toBeGreaterThan(0);
     expect(compare(columns, [...pageRows(page), ...internal])).toEqual([]);
     expect(columns.filter((column) => !internalKeys.has(column)).sort()).toEqual(schemaColumns(realTables).sort());
+  });
+
+  it('the page and tools/audit/column-classes.ts give the same class to the same columns', () => {
+    const asPairs = (rows: readonly { key: string; cls: string }[]) => rows.map((row) => `${row.key}: ${row.cls}`).sort();
+    expect(asPairs(pageRows(page))).toEqual(asPairs(columnClassList(SCHEMA_COLUMNS)));
+    expect(asPairs(pageRows(page, INTERNAL))).toEqual(asPairs(columnClassList(INTERNAL_COLUMNS)));
   });
 
   it('reports a schema column the page does not list (a plaintext title slipped in)', () => {

@@ -1,5 +1,6 @@
 // Drives a TransformStream the way a caller does (input in given slices, output read concurrently) and
 // reports what it released before it ended or failed.
+import { concatParts as concat } from '../../crypto/bytes.ts';
 import { expect } from 'vitest';
 import { isCryptoError, type CryptoErrorCode } from '../../crypto/errors.ts';
 
@@ -51,15 +52,6 @@ export function* sliceBy(bytes: Uint8Array, lengths: readonly number[]): Generat
   }
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 /** Deterministic, non-repeating test bytes (so a misplaced chunk shows). */
 export function patternBytes(length: number, seed = 1): Uint8Array {
@@ -104,3 +96,5 @@ export function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void 
   }
   expect({ length: actual.length, firstDifference }).toEqual({ length: expected.length, firstDifference: -1 });
 }
+
+export { concat };
