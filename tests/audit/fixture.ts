@@ -1,0 +1,62 @@
+// Real storage for the audit tests: the real app (createApp, through app.request) on a throwaway DATA_DIR,
+// driven by the real client core, so the payloads are real ciphertext and the manifests real signatures.
+// Canaries are planted where a leak would show: file bytes, title, file name, author. Each seeded-leak
+// case works on its own copy of the clean DATA_DIR.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { logIn, signUp } from '../../client/core/account.ts';
+import { createApiClient, type FetchLike } from '../../client/core/api.ts';
+import { downloadDocument, listDocuments } from '../../client/core/documents.ts';
+import { uploadDocument } from '../../client/core/upload.ts';
+import type { VaultState } from '../../client/core/vault.ts';
+import { ORIGIN, startServer } from '../integration/harness.ts';
+
+export const CANARIES = {
+  content: 'CANARY-CONTENT-5f2c9e1a-hemoglobine',
+  title: 'CANARY-TITLE-b41d07-bilan-sanguin',
+  fileName: 'CANARY-FILE-8e3a66.pdf',
+} as const;
+
+export interface CleanStorage {
+  dataDir: string;
+  vaultId: string;
+  remove(): void;
+}
+
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => { controller.enqueue(bytes); controller.close(); } });
+}
+
+/**
+ * Signs up, uploads two documents (one with two versions, the second over two 64 KiB chunks), lists and
+ * downloads; returns the closed DATA_DIR.
+ */
+export async function buildCleanStorage(): Promise<CleanStorage> {
+  const server = await startServer();
+  const fetch: FetchLike = async (url, init) => server.app.request(url, init);
+  const client = createApiClient(ORIGIN, { fetch });
+  await signUp(client, 'patient@example.org', 'correct horse battery staple');
+  const account = await logIn(client, 'patient@example.org', 'correct horse battery staple');
+  const state: VaultState = {};
+  const metadata = { title: CANARIES.title, category: '11502-2', dateOfCare: '2026-02-14', author: 'Dr Exemple', fileName: CANARIES.fileName, mimeType: 'text/plain' };
+  const upload = async (text: string, documentId?: string) => {
+    const bytes = new TextEncoder().encode(text);
+    return uploadDocument(client, account, state, { stream: bytesStream(bytes), size: bytes.length, metadata, chunkBytes: 4096, ...(documentId === undefined ? {} : { documentId }) });
+  };
+  const first = await upload(`${CANARIES.content} `.repeat(300));
+  await upload(`${CANARIES.content} v2 `.repeat(3000), first.documentId);
+  await upload(`${CANARIES.content} small`);
+  await listDocuments(client, account, state);
+  const download = await downloadDocument(client, account, state, first.documentId);
+  await new Response(download.stream).arrayBuffer();
+  server.close(true);
+  return { dataDir: server.dataDir, vaultId: account.vaultId, remove: () => { rmSync(server.dataDir, { recursive: true, force: true }); } };
+}
+
+/** A copy of the clean DATA_DIR for one seeded leak. */
+export function copyStorage(clean: CleanStorage): string {
+  const dir = mkdtempSync(join(tmpdir(), 'coffre-audit-'));
+  cpSync(clean.dataDir, dir, { recursive: true });
+  return dir;
+}
