@@ -9,7 +9,7 @@ import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
 import { createApiClient, isApiClientError, type ApiClient, type FetchLike } from '../../client/core/api.ts';
 import { downloadDocument, listDocuments } from '../../client/core/documents.ts';
-import { uploadDocument } from '../../client/core/upload.ts';
+import { newDocumentId, uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { ORIGIN, startServer, type TestServer } from './harness.ts';
@@ -164,3 +164,12 @@ async function logInFresh(): Promise<{ token: string }> {
   account = await logIn(client, 'alice@example.org', PASSWORD);
   return { token: client.token ?? '' };
 }
+
+describe('document ids', () => {
+  it('never start with a dash, so a command line never reads one as an option', () => {
+    for (let i = 0; i < 2_000; i += 1) {
+      const id = newDocumentId();
+      expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{20}[AQgw]$/);
+    }
+  });
+});
