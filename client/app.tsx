@@ -1,14 +1,74 @@
+// The shell: language and session context, location, then lazy routes (each page its own chunk).
+import { useState } from 'preact/hooks';
+import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
+import { AppContext, useApp } from './lib/app-context.ts';
 import { useLocale } from './lib/use-locale.ts';
+import { vaultClient } from './lib/vault-client.ts';
 import { Home } from './pages/home.tsx';
+import { NotFound } from './pages/not-found.tsx';
+
+const SignUp = lazy(() => import('./pages/sign-up.tsx').then((module) => module.SignUp));
+const LogIn = lazy(() => import('./pages/log-in.tsx').then((module) => module.LogIn));
+const Documents = lazy(() => import('./pages/documents.tsx').then((module) => module.Documents));
+const AddDocuments = lazy(() => import('./pages/add-documents.tsx').then((module) => module.AddDocuments));
+const History = lazy(() => import('./pages/history.tsx').then((module) => module.History));
 
 export function App() {
-  const { messages, toggle } = useLocale();
+  const { locale, messages, toggle } = useLocale();
+  const [accountId, setAccountId] = useState<string | null>(null);
   return (
-    <main>
-      <button type="button" class="lang-switch" onClick={toggle} aria-label={messages.languageSwitchLabel}>
-        {messages.languageSwitch}
-      </button>
-      <Home messages={messages} />
-    </main>
+    <AppContext.Provider value={{ messages, locale, accountId, setAccountId }}>
+      <LocationProvider>
+        <header class="site-header no-print">
+          <a class="brand" href="/">{messages.title}</a>
+          <button type="button" class="lang-switch" onClick={toggle} aria-label={messages.languageSwitchLabel}>
+            {messages.languageSwitch}
+          </button>
+          <Nav />
+        </header>
+        <main>
+          <ErrorBoundary>
+            <Router>
+              <Route path="/" component={Home} />
+              <Route path="/inscription" component={SignUp} />
+              <Route path="/connexion" component={LogIn} />
+              <Route path="/documents" component={Documents} />
+              <Route path="/documents/ajouter" component={AddDocuments} />
+              <Route path="/historique" component={History} />
+              <Route default component={NotFound} />
+            </Router>
+          </ErrorBoundary>
+        </main>
+      </LocationProvider>
+    </AppContext.Provider>
+  );
+}
+
+function Nav() {
+  const { messages, accountId, setAccountId } = useApp();
+  const { route } = useLocation();
+  const logOut = async () => {
+    try {
+      await vaultClient().call('logOut', {});
+    } finally {
+      setAccountId(null);
+      route('/');
+    }
+  };
+  return (
+    <nav aria-label={messages.navMain}>
+      <ul>
+        {accountId === null
+          ? <><li><a href="/inscription">{messages.navSignUp}</a></li><li><a href="/connexion">{messages.navLogIn}</a></li></>
+          : (
+            <>
+              <li><a href="/documents">{messages.navDocuments}</a></li>
+              <li><a href="/documents/ajouter">{messages.navAdd}</a></li>
+              <li><a href="/historique">{messages.navHistory}</a></li>
+              <li><button type="button" class="link" onClick={() => { void logOut(); }}>{messages.navLogOut}</button></li>
+            </>
+          )}
+      </ul>
+    </nav>
   );
 }

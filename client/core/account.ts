@@ -58,23 +58,30 @@ export async function signUp(api: ApiClient, accountId: string, password: string
   return { recoveryWords: recoveryKeyToWords(recoveryKey, language) };
 }
 
+/** How the session token comes back: in the body for api.token (CLI), or as an HttpOnly cookie (browser). */
+export type TokenDelivery = 'bearer' | 'cookie';
+
 /**
- * Logs in with a bearer token (stored in api.token; a token already there is revoked by the server) and
- * unlocks the keys. Order matters: the KDF parameters from pre-login are judged BEFORE hashing or sending
+ * Logs in (a token already presented is revoked by the server) and unlocks the keys. With 'bearer' the token
+ * is stored in api.token; with 'cookie' the browser keeps it where no script can read it (ATK-32). Order matters: the KDF parameters from pre-login are judged BEFORE hashing or sending
  * anything (ATK-25: KDF_PARAMS_TOO_WEAK / _TOO_COSTLY); a bundle that does not open is the single
  * KEY_BUNDLE_INVALID (ATK-01); the own public bundle must verify and match the unwrapped seeds.
  */
-export async function logIn(api: ApiClient, accountId: string, password: string): Promise<UnlockedAccount> {
+export async function logIn(api: ApiClient, accountId: string, password: string, tokenDelivery: TokenDelivery = 'bearer'): Promise<UnlockedAccount> {
   await initPrimitives();
   const pre = await request(api, 'POST', '/api/accounts/pre-login', preLoginResponseSchema, { json: { accountId } });
   const kdf = kdfFromWire(pre.kdf);
   assertKdfParamsAcceptable(kdf);
   const keys = await deriveAccountKeys(password, kdf);
   const answer = await request(api, 'POST', '/api/sessions', loginResponseSchema, {
-    json: { accountId, authKey: toBase64url(keys.authKey), tokenDelivery: 'bearer' },
+    json: { accountId, authKey: toBase64url(keys.authKey), tokenDelivery },
   });
-  if (answer.session.token === undefined) throw new ApiClientError('BAD_RESPONSE', 200);
-  api.token = answer.session.token;
+  if (tokenDelivery === 'bearer') {
+    if (answer.session.token === undefined) throw new ApiClientError('BAD_RESPONSE', 200);
+    api.token = answer.session.token;
+  } else if (answer.session.token !== undefined) {
+    throw new ApiClientError('BAD_RESPONSE', 200);
+  }
   const context = { accountId, purpose: 'password' as const, kdfParamsHash: kdfParamsHash(kdf) };
   const { identity } = unwrapPrivateBundle(keys.keyEncryptionKey, context, fromBase64url(answer.account.wrappedPrivateBundle));
   const bundle = verifyOwnBundle(fromBase64url(answer.account.publicBundle), accountId, identity);

@@ -1,12 +1,15 @@
-import type { Messages } from '../locales/fr.ts';
+import { useApp } from '../lib/app-context.ts';
 
-export function Home({ messages }: { messages: Messages }) {
+export function Home() {
+  const { messages, accountId } = useApp();
   return (
     <>
       <h1>{messages.title}</h1>
       <p>{messages.tagline}</p>
       <p>{messages.promise}</p>
-      <p>{messages.comingSoon}</p>
+      {accountId === null
+        ? <p class="actions"><a class="button" href="/inscription">{messages.navSignUp}</a> <a class="button secondary" href="/connexion">{messages.navLogIn}</a></p>
+        : <p class="actions"><a class="button" href="/documents">{messages.navDocuments}</a></p>}
     </>
   );
 }

@@ -13,7 +13,7 @@ let jar: string | undefined;
 const bodies: string[] = [];
 
 /** A fetch into the app that stores the session cookie and sends it back, as a browser would. */
-function browserLike(): ApiClient {
+function browserLike(rewrite: (path: string, response: Response) => Response | Promise<Response> = (_path, response) => response): ApiClient {
   return createApiClient(ORIGIN, {
     fetch: async (url, init) => {
       const headers = new Headers(init.headers);
@@ -24,7 +24,7 @@ function browserLike(): ApiClient {
       const setCookie = response.headers.get('set-cookie');
       if (setCookie !== null) jar = /Max-Age=0/i.test(setCookie) ? undefined : setCookie.split(';')[0];
       bodies.push(await response.clone().text());
-      return response;
+      return rewrite(new URL(url).pathname, response);
     },
   });
 }
@@ -47,6 +47,18 @@ describe('client core with cookie delivery', () => {
     const token = jar?.split('=')[1] ?? '';
     expect(bodies.some((body) => body.includes(token))).toBe(false);
     expect(await listDocuments(api, account, {})).toEqual([]);
+  }, 30_000);
+
+  it('refuses a login answer that carries a token when a cookie was asked for (BAD_RESPONSE)', async () => {
+    const api = browserLike(async (path, response) => {
+      if (path !== '/api/sessions') return response;
+      const body = (await response.json()) as { session: Record<string, unknown> };
+      body.session.token = 'A'.repeat(43);
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const refused = await logIn(api, 'carol@example.org', PASSWORD, 'cookie').catch((error: unknown) => error);
+    expect(isApiClientError(refused, 'BAD_RESPONSE')).toBe(true);
+    expect(api.token).toBeUndefined();
   }, 30_000);
 
   it('logs out: the cookie is cleared and the session no longer opens the vault', async () => {

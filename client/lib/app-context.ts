@@ -1,0 +1,20 @@
+// What every page reads: the messages of the current language, and who is logged in (an identifier only;
+// the keys are in the Worker). Held in memory: a reload asks for the password again.
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { fr, type Messages } from '../locales/fr.ts';
+import type { Locale } from './use-locale.ts';
+
+export interface AppState {
+  messages: Messages;
+  locale: Locale;
+  /** The logged-in account's identifier, or null. */
+  accountId: string | null;
+  setAccountId: (accountId: string | null) => void;
+}
+
+export const AppContext = createContext<AppState>({ messages: fr, locale: 'fr', accountId: null, setAccountId: () => undefined });
+
+export function useApp(): AppState {
+  return useContext(AppContext);
+}

@@ -1,0 +1,36 @@
+// From a failure's stable code to a sentence for the patient (STYLE.md 7): the one place that maps codes.
+import type { Messages } from '../locales/fr.ts';
+import { VaultError } from './vault-client.ts';
+
+const INTEGRITY = new Set([
+  'DECRYPTION_FAILED', 'STREAM_TRUNCATED', 'STREAM_TRAILING_DATA', 'FORMAT_INVALID', 'VERSION_UNSUPPORTED', 'NO_MATCH',
+  'SIGNATURE_INVALID', 'SIGNER_NOT_ALLOWED', 'COMMITMENT_MISMATCH', 'MANIFEST_MISMATCH', 'ROLLBACK', 'CHAIN_BROKEN',
+  'RECORD_MISSING', 'RECORD_UNEXPECTED', 'RECIPIENT_NOT_ALLOWED', 'KEY_INVALID', 'BAD_RESPONSE',
+]);
+
+const BY_CODE: Record<string, keyof Messages> = {
+  UNAUTHENTICATED: 'errorSessionExpired',
+  KDF_PARAMS_TOO_WEAK: 'errorWeakServerParams',
+  KDF_PARAMS_TOO_COSTLY: 'errorWeakServerParams',
+  KEY_BUNDLE_INVALID: 'errorKeys',
+  NETWORK: 'errorNetwork',
+  TOO_MANY_REQUESTS: 'errorThrottled',
+  PAYLOAD_TOO_LARGE: 'errorTooLarge',
+  CONFLICT: 'errorConflict',
+  NOT_FOUND: 'errorNotFound',
+  INVALID_INPUT: 'errorInvalidInput',
+};
+
+/** The sentence for `error`; `during` 'login' reads UNAUTHENTICATED as wrong credentials, not expiry. */
+export function errorMessage(error: unknown, messages: Messages, during: 'login' | 'other' = 'other'): string {
+  const code = error instanceof VaultError ? error.code : 'UNKNOWN';
+  if (code === 'UNAUTHENTICATED' && during === 'login') return messages.errorWrongCredentials;
+  if (INTEGRITY.has(code)) return messages.errorIntegrity;
+  const key = BY_CODE[code];
+  return key === undefined ? messages.errorGeneric : messages[key];
+}
+
+/** True when the failure means the session is gone and the patient must log in again. */
+export function isSessionLost(error: unknown): boolean {
+  return error instanceof VaultError && error.code === 'UNAUTHENTICATED';
+}

@@ -1,0 +1,52 @@
+// "Se connecter": the password opens the keys inside the Worker; the page keeps only the identifier.
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { Alert } from '../components/alert.tsx';
+import { PageTitle } from '../components/page-title.tsx';
+import { useApp } from '../lib/app-context.ts';
+import { errorMessage } from '../lib/error-message.ts';
+import { vaultClient } from '../lib/vault-client.ts';
+
+export function LogIn() {
+  const { messages, setAccountId } = useApp();
+  const { route, query } = useLocation();
+  const [accountId, setId] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const result = await vaultClient().call('logIn', { accountId: accountId.trim(), password });
+      setPassword('');
+      setAccountId(result.accountId);
+      route('/documents');
+    } catch (failure) {
+      setError(errorMessage(failure, messages, 'login'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle>{messages.logInTitle}</PageTitle>
+      <Alert kind="notice" text={query.inscrit === '1' ? messages.signedUpNotice : null} />
+      <form onSubmit={(event) => { void submit(event); }} class="stack">
+        <label for="login-id">{messages.accountIdLabel}</label>
+        <input id="login-id" name="username" autoComplete="username" required value={accountId}
+          onInput={(event) => { setId(event.currentTarget.value); }} />
+        <label for="login-password">{messages.passwordLabel}</label>
+        <input id="login-password" type="password" autoComplete="current-password" required value={password}
+          onInput={(event) => { setPassword(event.currentTarget.value); }} />
+        <Alert text={error} />
+        {busy && <p role="status">{messages.logInWorking}</p>}
+        <button type="submit" disabled={busy}>{messages.logInSubmit}</button>
+      </form>
+      <p>{messages.noAccount} <a href="/inscription">{messages.navSignUp}</a></p>
+    </>
+  );
+}

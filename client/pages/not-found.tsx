@@ -1,0 +1,12 @@
+import { PageTitle } from '../components/page-title.tsx';
+import { useApp } from '../lib/app-context.ts';
+
+export function NotFound() {
+  const { messages } = useApp();
+  return (
+    <>
+      <PageTitle>{messages.title}</PageTitle>
+      <p>{messages.notFound} <a href="/">{messages.navHome}</a></p>
+    </>
+  );
+}

@@ -1,0 +1,103 @@
+// The crypto Worker: runs client/core with the unlocked account held in this Worker's memory only. The
+// session is the HttpOnly __Host-session cookie, so fetches carry credentials 'same-origin' and no token
+// ever reaches script (ATK-32). Operations run one after another: each vault change signs the successor of
+// the manifest it read, so two at once would conflict.
+import { logIn, logOut, signUp, type UnlockedAccount } from '../core/account.ts';
+import { createApiClient, isApiClientError } from '../core/api.ts';
+import { deleteDocument, downloadDocument, listDocuments } from '../core/documents.ts';
+import { accessHistory } from '../core/history.ts';
+import { uploadDocument } from '../core/upload.ts';
+import type { VaultState } from '../core/vault.ts';
+import { isCryptoError } from '../../crypto/errors.ts';
+import type { Operations, OperationName, Results, WorkerFailure, WorkerReply, WorkerRequest } from './protocol.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const api = createApiClient(self.location.origin, { fetch: (url, init) => fetch(url, { ...init, credentials: 'same-origin' }) });
+let account: UnlockedAccount | null = null;
+/** The last vault head accepted in this session: a replayed older manifest is refused (ATK-16). */
+let state: VaultState = {};
+let queue: Promise<unknown> = Promise.resolve();
+
+type Handler<K extends OperationName> = (input: Operations[K], progress: (done: number, total: number) => void) => Promise<Results[K]>;
+
+const handlers: { [K in OperationName]: Handler<K> } = {
+  signUp: async ({ accountId, password, language }) => signUp(api, accountId, password, language),
+  logIn: async ({ accountId, password }) => {
+    forget();
+    account = await logIn(api, accountId, password, 'cookie');
+    return { accountId: account.accountId };
+  },
+  logOut: async () => {
+    try {
+      await logOut(api);
+    } finally {
+      forget();
+    }
+    return null;
+  },
+  listDocuments: async () => {
+    const entries = await listDocuments(api, unlocked(), state);
+    return entries.map(({ documentId, version, updatedAt, metadata }) => ({ documentId, version, updatedAt, metadata }));
+  },
+  uploadDocument: async ({ file, metadata }, progress) => uploadDocument(api, unlocked(), state, {
+    stream: file.stream(), size: file.size, metadata, onProgress: progress,
+  }),
+  downloadDocument: async ({ documentId }) => {
+    const download = await downloadDocument(api, unlocked(), state, documentId);
+    // Response.blob() rejects if the stream errors: no byte of a document that failed its checks is released.
+    const blob = await new Response(download.stream).blob();
+    return { blob: new Blob([blob], { type: download.metadata.mimeType }), fileName: download.metadata.fileName, mimeType: download.metadata.mimeType };
+  },
+  deleteDocument: async ({ documentId }) => {
+    await deleteDocument(api, unlocked(), state, documentId);
+    return null;
+  },
+  history: async () => accessHistory(api, unlocked()),
+};
+
+function unlocked(): UnlockedAccount {
+  if (account === null) throw new LockedError();
+  return account;
+}
+
+/** Drops the keys: zeroes the private seeds we hold, then lets the rest go. */
+function forget(): void {
+  if (account !== null) {
+    for (const value of Object.values(account.identity)) if (value instanceof Uint8Array) value.fill(0);
+  }
+  account = null;
+  state = {};
+}
+
+class LockedError extends Error {
+  override readonly name = 'LockedError';
+}
+
+function failureOf(error: unknown): WorkerFailure {
+  if (isApiClientError(error)) return { source: 'api', code: error.code };
+  if (isCryptoError(error)) return { source: 'crypto', code: error.code };
+  if (error instanceof LockedError) return { source: 'api', code: 'UNAUTHENTICATED' };
+  if (error instanceof RangeError || error instanceof TypeError) return { source: 'input', code: 'INVALID_INPUT' };
+  return { source: 'unknown', code: 'UNKNOWN' };
+}
+
+function reply(message: WorkerReply): void {
+  self.postMessage(message);
+}
+
+async function run(request: WorkerRequest): Promise<void> {
+  const handler = handlers[request.op];
+  try {
+    const value = await handler(request.input as never, (done, total) => { reply({ id: request.id, kind: 'progress', done, total }); });
+    reply({ id: request.id, kind: 'result', value });
+  } catch (error) {
+    if (isApiClientError(error, 'UNAUTHENTICATED') && request.op !== 'logIn') forget();
+    reply({ id: request.id, kind: 'error', error: failureOf(error) });
+  }
+}
+
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  queue = queue.then(() => run(request));
+};

@@ -1,0 +1,222 @@
+// A patient in real Chromium, through the built web app and the real server on a throwaway DATA_DIR: sign
+// up (the recovery words read from the page), log in, add a PDF and an image whose bytes, titles and file
+// names hold canaries, see them, download one and compare bytes, delete one, log out and in again. Then
+// the server's files must hold none of the canaries (ATK-34) and browser storage must be empty (ATK-32).
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { parseRecoveryWords } from '../../crypto/recovery-key.ts';
+import { launchChromium, type Browser } from './browser.ts';
+import { startWebServer, type WebServer } from './web-server.ts';
+
+const ACCOUNT = 'patiente@example.org';
+const PASSWORD = 'une phrase de passe assez longue';
+const canary = (label: string) => `CANARY-${label}-${randomBytes(6).toString('hex')}`;
+const CANARIES = {
+  pdfBody: canary('pdfbody'), pdfTitle: canary('pdftitle'), pdfName: canary('pdfname'),
+  pngBody: canary('pngbody'), pngTitle: canary('pngtitle'), pngName: canary('pngname'),
+};
+const PDF = { name: `${CANARIES.pdfName}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% ${CANARIES.pdfBody}\n1 0 obj << >> endobj\n%%EOF\n`) };
+const PNG = {
+  name: `${CANARIES.pngName}.png`,
+  mimeType: 'image/png',
+  buffer: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`tEXt ${CANARIES.pngBody}`), randomBytes(3000)]),
+};
+
+let server: WebServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+/** Every request body the browser sent (page and Worker), as "METHOD path" and bytes. */
+const sent: { request: string; body: Buffer }[] = [];
+
+beforeAll(async () => {
+  server = await startWebServer({ api: true });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  browser.context.on('request', (request) => {
+    sent.push({ request: `${request.method()} ${new URL(request.url()).pathname}`, body: request.postDataBuffer() ?? Buffer.alloc(0) });
+  });
+  page.on('pageerror', (error) => { pageErrors.push(error.message); });
+  page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('favicon')) pageErrors.push(message.text()); });
+  await page.goto(server.url);
+}, 120_000);
+
+afterAll(async () => {
+  await browser.close();
+  await server.close();
+});
+
+async function logIn(password = PASSWORD): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: 'Se connecter' }).click();
+  await page.getByLabel('Identifiant').fill(ACCOUNT);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+async function listedTitles(): Promise<string[]> {
+  await page.locator('.documents .document-title').first().waitFor();
+  return page.locator('.documents .document-title').allTextContents();
+}
+
+async function describeFile(index: number, title: string, category: string, date: string): Promise<void> {
+  const row = page.locator('.file-row').nth(index);
+  await row.getByLabel('Titre').fill(title);
+  await row.getByLabel('Catégorie').selectOption(category);
+  await row.getByLabel('Date des soins').fill(date);
+}
+
+/** Every byte under DATA_DIR (database, WAL, blobs, temporary uploads). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('a patient in Chromium', () => {
+  it('signs up and is shown 24 recovery words once', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Créer un compte' }).click();
+    await page.getByLabel('Identifiant').fill(ACCOUNT);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Mot de passe (encore)').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Créer mon compte' }).click();
+    await page.getByText('Notez ces mots sur papier').waitFor({ timeout: 30_000 });
+    const words = await page.getByTestId('recovery-words').locator('li').allTextContents();
+    expect(words).toHaveLength(24);
+    expect(parseRecoveryWords(words.join(' '), 'fr')).toHaveLength(32);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.site-header').isVisible()).toBe(false);
+    expect(await page.getByText('Kit de secours — Coffre santé').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Imprimer le kit de secours' }).isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByRole('button', { name: 'J’ai noté mes mots' }).click();
+    await page.getByText('Compte créé. Connectez-vous pour ouvrir votre coffre.').waitFor();
+    expect(await page.getByTestId('recovery-words').count()).toBe(0);
+  }, 60_000);
+
+  it('refuses a wrong password with a clear French message', async () => {
+    await logIn('pas le bon mot de passe');
+    await page.getByRole('alert').filter({ hasText: 'Identifiant ou mot de passe incorrect.' }).waitFor();
+  }, 30_000);
+
+  it('ATK-32 logs in with nothing in localStorage, sessionStorage or script-readable cookies', async () => {
+    await logIn();
+    await page.getByRole('heading', { name: 'Mes documents' }).waitFor();
+    await page.getByText('Aucun document pour l’instant.').waitFor();
+    const stored = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }));
+    expect(stored).toEqual({ local: 0, session: 0, cookie: '' });
+    const cookies = await browser.context.cookies();
+    expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.secure, cookie.sameSite])).toEqual([['__Host-session', true, true, 'Strict']]);
+  }, 30_000);
+
+  it('adds a PDF and an image with a progress bar each, and lists them newest first', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Ajouter des documents' }).click();
+    await page.getByLabel('Fichiers').setInputFiles([PDF, PNG]);
+    expect(await page.locator('.file-row').getByLabel('Titre').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value)))
+      .toEqual([CANARIES.pdfName, CANARIES.pngName]);
+    await describeFile(0, `Bilan sanguin ${CANARIES.pdfTitle}`, '11502-2', '2026-01-10');
+    await describeFile(1, `Échographie ${CANARIES.pngTitle}`, '18748-4', '2026-03-02');
+    await page.getByRole('button', { name: 'Chiffrer et envoyer' }).click();
+    await page.getByText('Tous les documents ont été ajoutés.').waitFor({ timeout: 30_000 });
+    expect(await page.locator('progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value))).toEqual([1, 1]);
+    await page.getByRole('navigation').getByRole('link', { name: 'Mes documents' }).click();
+    expect(await listedTitles()).toEqual([`Échographie ${CANARIES.pngTitle}`, `Bilan sanguin ${CANARIES.pdfTitle}`]);
+    expect(await page.locator('.documents .tag').allTextContents()).toEqual(['Imagerie', 'Biologie']);
+  }, 60_000);
+
+  it('filters by category and searches decrypted titles without accents or case', async () => {
+    await page.getByLabel('Catégorie').selectOption('11502-2');
+    expect(await listedTitles()).toEqual([`Bilan sanguin ${CANARIES.pdfTitle}`]);
+    await page.getByLabel('Catégorie').selectOption('');
+    await page.getByLabel('Rechercher dans les titres').fill('echographie');
+    expect(await listedTitles()).toEqual([`Échographie ${CANARIES.pngTitle}`]);
+    await page.getByLabel('Rechercher dans les titres').fill('');
+  }, 30_000);
+
+  it('downloads the PDF with the same bytes and file name', async () => {
+    const item = page.locator('.document').filter({ hasText: CANARIES.pdfTitle });
+    const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Ouvrir' }).click()]);
+    expect(download.suggestedFilename()).toBe(PDF.name);
+    expect(Buffer.compare(readFileSync(await download.path()), PDF.buffer)).toBe(0);
+  }, 30_000);
+
+  it('logs out, logs in again and still sees both documents', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('heading', { name: 'Coffre santé' }).waitFor();
+    expect(await browser.context.cookies()).toEqual([]);
+    await logIn();
+    expect(await listedTitles()).toEqual([`Échographie ${CANARIES.pngTitle}`, `Bilan sanguin ${CANARIES.pdfTitle}`]);
+  }, 30_000);
+
+  it('fits a phone-width screen with nothing wider than the viewport', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('reaches every action of a document with the keyboard, focus visible', async () => {
+    await page.getByLabel('Rechercher dans les titres').focus();
+    const reached: string[] = [];
+    for (let step = 0; step < 12 && reached.length < 4; step += 1) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const element = document.activeElement;
+        return element instanceof HTMLButtonElement ? { text: element.textContent, outline: getComputedStyle(element).outlineStyle } : null;
+      });
+      if (focused !== null) {
+        expect(focused.outline).not.toBe('none');
+        reached.push(focused.text);
+      }
+    }
+    expect(reached).toEqual(['Ouvrir', 'Supprimer', 'Ouvrir', 'Supprimer']);
+  });
+
+  it('deletes the image after a confirmation', async () => {
+    const item = page.locator('.document').filter({ hasText: CANARIES.pngTitle });
+    await item.getByRole('button', { name: 'Supprimer' }).click();
+    await item.getByRole('button', { name: 'Oui, supprimer' }).click();
+    await page.getByText('Document supprimé.').waitFor();
+    expect(await listedTitles()).toEqual([`Bilan sanguin ${CANARIES.pdfTitle}`]);
+  }, 30_000);
+
+  it('shows the access history: the download of the PDF by the patient, the deleted image as such', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Historique des accès' }).click();
+    const rows = page.locator('table.history tbody tr');
+    await rows.first().waitFor();
+    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+    expect(cells).toContainEqual(['Vous', 'Contenu téléchargé', `Bilan sanguin ${CANARIES.pdfTitle}`]);
+    expect(cells).toContainEqual(['Vous', 'Clé du document lue', 'Document supprimé']);
+    expect(cells.filter(([, action]) => action === 'Contenu téléchargé')).toHaveLength(1);
+  }, 30_000);
+
+  it('ATK-34 leaves no canary in DATA_DIR (database, WAL, blobs) nor in what the server reported', () => {
+    const files = filesUnder(server.dataDir ?? '');
+    expect(files.some((path) => path.endsWith('-wal'))).toBe(true);
+    expect(files.some((path) => path.includes('blobs'))).toBe(true);
+    const found = files.flatMap((path) => {
+      const bytes = readFileSync(path);
+      return Object.values(CANARIES).filter((value) => bytes.includes(value)).map((value) => `${value} in ${path}`);
+    });
+    expect(found).toEqual([]);
+    expect(server.reported).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('ATK-34 sends no canary and never the password in any request body, uploads included', () => {
+    expect(sent.filter(({ request }) => request.startsWith('PUT /api/vaults/')).length).toBeGreaterThanOrEqual(2);
+    const secrets = [...Object.values(CANARIES), PASSWORD];
+    const leaks = sent.flatMap(({ request, body }) => secrets.filter((value) => body.includes(value)).map((value) => `${value} in ${request}`));
+    expect(leaks).toEqual([]);
+  });
+
+  it('runs the crypto in a Worker: the page itself never loads libsodium', async () => {
+    expect(page.workers()).toHaveLength(1);
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+    expect(loaded.some((name) => name.includes('crypto-worker'))).toBe(true);
+    expect(loaded.filter((name) => /sodium/i.test(name))).toEqual([]);
+  });
+});
