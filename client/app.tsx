@@ -11,6 +11,8 @@ const SignUp = lazy(() => import('./pages/sign-up.tsx').then((module) => module.
 const LogIn = lazy(() => import('./pages/log-in.tsx').then((module) => module.LogIn));
 const Documents = lazy(() => import('./pages/documents.tsx').then((module) => module.Documents));
 const AddDocuments = lazy(() => import('./pages/add-documents.tsx').then((module) => module.AddDocuments));
+const Recover = lazy(() => import('./pages/recover.tsx').then((module) => module.Recover));
+const Account = lazy(() => import('./pages/account.tsx').then((module) => module.Account));
 const History = lazy(() => import('./pages/history.tsx').then((module) => module.History));
 
 export function App() {
@@ -35,6 +37,8 @@ export function App() {
               <Route path="/documents" component={Documents} />
               <Route path="/documents/ajouter" component={AddDocuments} />
               <Route path="/historique" component={History} />
+              <Route path="/recuperation" component={Recover} />
+              <Route path="/compte" component={Account} />
               <Route default component={NotFound} />
             </Router>
           </ErrorBoundary>
@@ -65,6 +69,7 @@ function Nav() {
               <li><a href="/documents">{messages.navDocuments}</a></li>
               <li><a href="/documents/ajouter">{messages.navAdd}</a></li>
               <li><a href="/historique">{messages.navHistory}</a></li>
+              <li><a href="/compte">{messages.navAccount}</a></li>
               <li><button type="button" class="link" onClick={() => { void logOut(); }}>{messages.navLogOut}</button></li>
             </>
           )}

@@ -95,7 +95,7 @@ export async function logOut(api: ApiClient): Promise<void> {
 }
 
 /** The own bundle must be self-signed, name this account and hold exactly the keys of the unwrapped seeds. */
-function verifyOwnBundle(bytes: Uint8Array, accountId: string, identity: IdentitySecrets): PublicKeyBundle {
+export function verifyOwnBundle(bytes: Uint8Array, accountId: string, identity: IdentitySecrets): PublicKeyBundle {
   let bundle: PublicKeyBundle;
   try {
     bundle = verifyPublicBundle(bytes);

@@ -5,3 +5,4 @@ export { deleteDocument, downloadDocument, listDocuments, listVersions, type Dow
 export { accessHistory } from './history.ts';
 export { DEFAULT_UPLOAD_CHUNK_BYTES, uploadDocument, type UploadInput } from './upload.ts';
 export { loadHead, storeHead, type StoredHead, type VaultState } from './vault.ts';
+export { changePassword, deleteAccount, recoverAccount } from './account-recovery.ts';

@@ -19,12 +19,21 @@ const BY_CODE: Record<string, keyof Messages> = {
   CONFLICT: 'errorConflict',
   NOT_FOUND: 'errorNotFound',
   INVALID_INPUT: 'errorInvalidInput',
+  RECOVERY_PHRASE_INVALID: 'errorRecoveryWords',
 };
 
-/** The sentence for `error`; `during` 'login' reads UNAUTHENTICATED as wrong credentials, not expiry. */
-export function errorMessage(error: unknown, messages: Messages, during: 'login' | 'other' = 'other'): string {
+/** What UNAUTHENTICATED means during each kind of form: the credentials it checked were wrong. */
+const WRONG_CREDENTIALS = { login: 'errorWrongCredentials', recovery: 'errorWrongRecovery', password: 'errorWrongPassword' } as const satisfies Record<string, keyof Messages>;
+
+export type ErrorContext = keyof typeof WRONG_CREDENTIALS | 'other';
+
+/**
+ * The sentence for `error`. During a form that checks credentials ('login', 'recovery': identifier and
+ * words; 'password': the current password), UNAUTHENTICATED reads as wrong credentials, not expiry.
+ */
+export function errorMessage(error: unknown, messages: Messages, during: ErrorContext = 'other'): string {
   const code = error instanceof VaultError ? error.code : 'UNKNOWN';
-  if (code === 'UNAUTHENTICATED' && during === 'login') return messages.errorWrongCredentials;
+  if (code === 'UNAUTHENTICATED' && during !== 'other') return messages[WRONG_CREDENTIALS[during]];
   if (INTEGRITY.has(code)) return messages.errorIntegrity;
   const key = BY_CODE[code];
   return key === undefined ? messages.errorGeneric : messages[key];

@@ -6,6 +6,15 @@ import { PageTitle } from '../components/page-title.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { errorMessage } from '../lib/error-message.ts';
 import { vaultClient } from '../lib/vault-client.ts';
+import type { Messages } from '../locales/fr.ts';
+
+/** The notice a page that sent the visitor here asked for (after sign-up, recovery or deletion). */
+function noticeOf(query: Record<string, string>, messages: Messages): string | null {
+  if (query.inscrit === '1') return messages.signedUpNotice;
+  if (query.recupere === '1') return messages.recoveredNotice;
+  if (query.supprime === '1') return messages.accountDeletedNotice;
+  return null;
+}
 
 export function LogIn() {
   const { messages, setAccountId } = useApp();
@@ -34,7 +43,7 @@ export function LogIn() {
   return (
     <>
       <PageTitle>{messages.logInTitle}</PageTitle>
-      <Alert kind="notice" text={query.inscrit === '1' ? messages.signedUpNotice : null} />
+      <Alert kind="notice" text={noticeOf(query, messages)} />
       <form onSubmit={(event) => { void submit(event); }} class="stack">
         <label for="login-id">{messages.accountIdLabel}</label>
         <input id="login-id" name="username" autoComplete="username" required value={accountId}
@@ -46,6 +55,7 @@ export function LogIn() {
         {busy && <p role="status">{messages.logInWorking}</p>}
         <button type="submit" disabled={busy}>{messages.logInSubmit}</button>
       </form>
+      <p><a href="/recuperation">{messages.forgotPassword}</a></p>
       <p>{messages.noAccount} <a href="/inscription">{messages.navSignUp}</a></p>
     </>
   );

@@ -3,6 +3,7 @@
 // ever reaches script (ATK-32). Operations run one after another: each vault change signs the successor of
 // the manifest it read, so two at once would conflict.
 import { logIn, logOut, signUp, type UnlockedAccount } from '../core/account.ts';
+import { changePassword, deleteAccount, recoverAccount } from '../core/account-recovery.ts';
 import { createApiClient, isApiClientError } from '../core/api.ts';
 import { deleteDocument, downloadDocument, listDocuments } from '../core/documents.ts';
 import { accessHistory } from '../core/history.ts';
@@ -54,7 +55,25 @@ const handlers: { [K in OperationName]: Handler<K> } = {
     return null;
   },
   history: async () => accessHistory(api, unlocked()),
+  recoverAccount: async ({ accountId, words, newPassword }) => {
+    await recoverAccount(api, accountId, words, newPassword);
+    // The server revoked every session of that account: whoever was unlocked here logs in again.
+    forget();
+    return null;
+  },
+  changePassword: async ({ currentPassword, newPassword }) => {
+    await changePassword(api, unlocked(), currentPassword, newPassword);
+    return null;
+  },
+  deleteAccount: async ({ password }) => {
+    await deleteAccount(api, unlocked().accountId, password);
+    forget();
+    return null;
+  },
 };
+
+/** Operations where UNAUTHENTICATED means a wrong password or wrong words, not a lost session. */
+const CREDENTIAL_CHECKS: readonly OperationName[] = ['logIn', 'recoverAccount', 'changePassword', 'deleteAccount'];
 
 function unlocked(): UnlockedAccount {
   if (account === null) throw new LockedError();
@@ -92,7 +111,7 @@ async function run(request: WorkerRequest): Promise<void> {
     const value = await handler(request.input as never, (done, total) => { reply({ id: request.id, kind: 'progress', done, total }); });
     reply({ id: request.id, kind: 'result', value });
   } catch (error) {
-    if (isApiClientError(error, 'UNAUTHENTICATED') && request.op !== 'logIn') forget();
+    if (isApiClientError(error, 'UNAUTHENTICATED') && !CREDENTIAL_CHECKS.includes(request.op)) forget();
     reply({ id: request.id, kind: 'error', error: failureOf(error) });
   }
 }

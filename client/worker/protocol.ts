@@ -23,6 +23,10 @@ export interface Operations {
   downloadDocument: { documentId: string };
   deleteDocument: { documentId: string };
   history: Record<string, never>;
+  /** The words as typed (spaces or line breaks); the keys are rebuilt in the Worker, then forgotten. */
+  recoverAccount: { accountId: string; words: string; newPassword: string };
+  changePassword: { currentPassword: string; newPassword: string };
+  deleteAccount: { password: string };
 }
 
 export interface Results {
@@ -35,6 +39,9 @@ export interface Results {
   downloadDocument: { blob: Blob; fileName: string; mimeType: string };
   deleteDocument: null;
   history: AccessEvent[];
+  recoverAccount: null;
+  changePassword: null;
+  deleteAccount: null;
 }
 
 export type OperationName = keyof Operations;

@@ -1,0 +1,122 @@
+// "Mon compte": change the password, or delete the account for good. Deletion asks for the identifier
+// typed again and the password, after saying plainly what goes and what cannot be recalled.
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { Alert } from '../components/alert.tsx';
+import { PageTitle } from '../components/page-title.tsx';
+import { useApp } from '../lib/app-context.ts';
+import { errorMessage } from '../lib/error-message.ts';
+import { newPasswordProblem } from '../lib/new-password.ts';
+import { MIN_PASSWORD_LENGTH } from '../lib/password-strength.ts';
+import { useRequireLogin } from '../lib/use-require-login.ts';
+import { vaultClient } from '../lib/vault-client.ts';
+
+export function Account() {
+  const loggedIn = useRequireLogin();
+  const { messages, accountId } = useApp();
+  if (!loggedIn) return null;
+  return (
+    <>
+      <PageTitle>{messages.accountTitle}</PageTitle>
+      <p>{messages.accountSignedInAs} <strong>{accountId}</strong></p>
+      <ChangePassword />
+      <DeleteAccount />
+    </>
+  );
+}
+
+function ChangePassword() {
+  const { messages } = useApp();
+  const [current, setCurrent] = useState('');
+  const [password, setPassword] = useState('');
+  const [again, setAgain] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setDone(false);
+    const problem = newPasswordProblem(password, again, messages);
+    setError(problem);
+    if (problem !== null) return;
+    setBusy(true);
+    try {
+      await vaultClient().call('changePassword', { currentPassword: current, newPassword: password });
+      setCurrent('');
+      setPassword('');
+      setAgain('');
+      setDone(true);
+    } catch (failure) {
+      setError(errorMessage(failure, messages, 'password'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="change-password-title">
+      <h2 id="change-password-title">{messages.changePasswordTitle}</h2>
+      <form onSubmit={(event) => { void submit(event); }} class="stack">
+        <label for="current-password">{messages.currentPasswordLabel}</label>
+        <input id="current-password" type="password" autoComplete="current-password" required value={current}
+          onInput={(event) => { setCurrent(event.currentTarget.value); }} />
+        <label for="new-password">{messages.newPasswordLabel}</label>
+        <input id="new-password" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={password}
+          aria-describedby="new-password-hint" onInput={(event) => { setPassword(event.currentTarget.value); }} />
+        <p id="new-password-hint" class="hint">{messages.passwordHint}</p>
+        <label for="new-password-again">{messages.newPasswordAgainLabel}</label>
+        <input id="new-password-again" type="password" autoComplete="new-password" required value={again}
+          onInput={(event) => { setAgain(event.currentTarget.value); }} />
+        <Alert text={error} />
+        <Alert kind="notice" text={done ? messages.passwordChanged : null} />
+        {busy && <p role="status">{messages.changePasswordWorking}</p>}
+        <button type="submit" disabled={busy}>{messages.changePasswordSubmit}</button>
+      </form>
+    </section>
+  );
+}
+
+function DeleteAccount() {
+  const { messages, accountId, setAccountId } = useApp();
+  const { route } = useLocation();
+  const [typedId, setTypedId] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (typedId.trim() !== accountId) { setError(messages.deleteAccountMismatch); return; }
+    setError(null);
+    setBusy(true);
+    try {
+      await vaultClient().call('deleteAccount', { password });
+      setPassword('');
+      setAccountId(null);
+      route('/connexion?supprime=1');
+    } catch (failure) {
+      setError(errorMessage(failure, messages, 'password'));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="delete-account-title">
+      <h2 id="delete-account-title">{messages.deleteAccountTitle}</h2>
+      <p id="delete-account-warning"><strong>{messages.deleteAccountWarning}</strong></p>
+      <p id="delete-account-recall">{messages.deleteAccountRecall}</p>
+      <form onSubmit={(event) => { void submit(event); }} class="stack" aria-describedby="delete-account-warning delete-account-recall">
+        <label for="delete-id">{messages.deleteAccountConfirmLabel}</label>
+        <input id="delete-id" autoComplete="off" autoCapitalize="none" spellcheck={false} required value={typedId}
+          onInput={(event) => { setTypedId(event.currentTarget.value); }} />
+        <label for="delete-password">{messages.deleteAccountPasswordLabel}</label>
+        <input id="delete-password" type="password" autoComplete="current-password" required value={password}
+          onInput={(event) => { setPassword(event.currentTarget.value); }} />
+        <Alert text={error} />
+        {busy && <p role="status">{messages.deleteAccountWorking}</p>}
+        <button type="submit" class="danger" disabled={busy}>{messages.deleteAccountSubmit}</button>
+      </form>
+    </section>
+  );
+}
