@@ -3,11 +3,11 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
+import { NewPasswordFields } from '../components/new-password-fields.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { errorMessage } from '../lib/error-message.ts';
 import { newPasswordProblem } from '../lib/new-password.ts';
-import { MIN_PASSWORD_LENGTH } from '../lib/password-strength.ts';
 import { useRequireLogin } from '../lib/use-require-login.ts';
 import { vaultClient } from '../lib/vault-client.ts';
 
@@ -61,13 +61,8 @@ function ChangePassword() {
         <label for="current-password">{messages.currentPasswordLabel}</label>
         <input id="current-password" type="password" autoComplete="current-password" required value={current}
           onInput={(event) => { setCurrent(event.currentTarget.value); }} />
-        <label for="new-password">{messages.newPasswordLabel}</label>
-        <input id="new-password" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={password}
-          aria-describedby="new-password-hint" onInput={(event) => { setPassword(event.currentTarget.value); }} />
-        <p id="new-password-hint" class="hint">{messages.passwordHint}</p>
-        <label for="new-password-again">{messages.newPasswordAgainLabel}</label>
-        <input id="new-password-again" type="password" autoComplete="new-password" required value={again}
-          onInput={(event) => { setAgain(event.currentTarget.value); }} />
+        <NewPasswordFields idPrefix="new" label={messages.newPasswordLabel} againLabel={messages.newPasswordAgainLabel}
+          hint={messages.passwordHint} password={password} again={again} onPassword={setPassword} onAgain={setAgain} />
         <Alert text={error} />
         <Alert kind="notice" text={done ? messages.passwordChanged : null} />
         {busy && <p role="status">{messages.changePasswordWorking}</p>}

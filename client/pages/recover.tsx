@@ -3,11 +3,11 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
+import { NewPasswordFields } from '../components/new-password-fields.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { errorMessage } from '../lib/error-message.ts';
 import { newPasswordProblem } from '../lib/new-password.ts';
-import { MIN_PASSWORD_LENGTH } from '../lib/password-strength.ts';
 import { vaultClient } from '../lib/vault-client.ts';
 
 export function Recover() {
@@ -52,13 +52,8 @@ export function Recover() {
         <textarea id="recover-words" rows={6} required autoComplete="off" autoCapitalize="none" spellcheck={false}
           aria-describedby="recover-words-hint" value={words} onInput={(event) => { setWords(event.currentTarget.value); }} />
         <p id="recover-words-hint" class="hint">{messages.recoverWordsHint}</p>
-        <label for="recover-password">{messages.newPasswordLabel}</label>
-        <input id="recover-password" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={password}
-          aria-describedby="recover-password-hint" onInput={(event) => { setPassword(event.currentTarget.value); }} />
-        <p id="recover-password-hint" class="hint">{messages.passwordHint}</p>
-        <label for="recover-again">{messages.newPasswordAgainLabel}</label>
-        <input id="recover-again" type="password" autoComplete="new-password" required value={again}
-          onInput={(event) => { setAgain(event.currentTarget.value); }} />
+        <NewPasswordFields idPrefix="recover" label={messages.newPasswordLabel} againLabel={messages.newPasswordAgainLabel}
+          hint={messages.passwordHint} password={password} again={again} onPassword={setPassword} onAgain={setAgain} />
         <Alert text={error} />
         {busy && <p role="status">{messages.recoverWorking}</p>}
         <button type="submit" disabled={busy}>{messages.recoverSubmit}</button>

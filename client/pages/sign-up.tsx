@@ -2,11 +2,13 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
+import { NewPasswordFields } from '../components/new-password-fields.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { RecoveryWords } from '../components/recovery-words.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { errorMessage } from '../lib/error-message.ts';
-import { MIN_PASSWORD_LENGTH, passwordStrength } from '../lib/password-strength.ts';
+import { newPasswordProblem } from '../lib/new-password.ts';
+import { passwordStrength } from '../lib/password-strength.ts';
 import { vaultClient } from '../lib/vault-client.ts';
 import type { Messages } from '../locales/fr.ts';
 
@@ -24,8 +26,8 @@ export function SignUp() {
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (password.length < MIN_PASSWORD_LENGTH) { setError(messages.passwordTooShort); return; }
-    if (password !== again) { setError(messages.passwordMismatch); return; }
+    const problem = newPasswordProblem(password, again, messages);
+    if (problem !== null) { setError(problem); return; }
     setError(null);
     setBusy(true);
     try {
@@ -57,14 +59,8 @@ export function SignUp() {
         <input id="signup-id" name="username" autoComplete="username" required value={accountId} aria-describedby="signup-id-hint"
           onInput={(event) => { setAccountId(event.currentTarget.value); }} />
         <p id="signup-id-hint" class="hint">{messages.accountIdHint}</p>
-        <label for="signup-password">{messages.passwordLabel}</label>
-        <input id="signup-password" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={password}
-          aria-describedby="signup-password-hint signup-strength" onInput={(event) => { setPassword(event.currentTarget.value); }} />
-        <p id="signup-password-hint" class="hint">{messages.passwordHint}</p>
-        <p id="signup-strength" class="hint" aria-live="polite">{strength}</p>
-        <label for="signup-again">{messages.passwordAgainLabel}</label>
-        <input id="signup-again" type="password" autoComplete="new-password" required value={again}
-          onInput={(event) => { setAgain(event.currentTarget.value); }} />
+        <NewPasswordFields idPrefix="signup" label={messages.passwordLabel} againLabel={messages.passwordAgainLabel}
+          hint={messages.passwordHint} strength={strength} password={password} again={again} onPassword={setPassword} onAgain={setAgain} />
         <Alert text={error} />
         {busy && <p role="status">{messages.signUpWorking}</p>}
         <button type="submit" disabled={busy}>{messages.signUpSubmit}</button>

@@ -1,14 +1,14 @@
 // Recovery with the 24 words, password change and account deletion, through client/core against the real
 // app (app.request). A fetch wrapper records every request and can play a malicious server (ATK-24, ATK-01).
+import { rejectionCode as codeOf } from '../error-code.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCryptoError } from '../../crypto/errors.ts';
 import { deriveRecoveryKeys, parseRecoveryWords } from '../../crypto/recovery-key.ts';
 import { toBase64url } from '../../shared/binary.ts';
 import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
 import { changePassword, deleteAccount, recoverAccount } from '../../client/core/account-recovery.ts';
-import { createApiClient, isApiClientError, type ApiClient, type FetchLike } from '../../client/core/api.ts';
+import { createApiClient, type ApiClient, type FetchLike } from '../../client/core/api.ts';
 import { downloadDocument, listDocuments } from '../../client/core/documents.ts';
 import { uploadDocument } from '../../client/core/upload.ts';
 import { ORIGIN, startServer, type TestServer } from './harness.ts';
@@ -31,16 +31,6 @@ function client(tamper: Tamper = (_path, response) => response): ApiClient {
     return tamper(path, await server.app.request(url, init));
   };
   return createApiClient(ORIGIN, { fetch: fetchVia });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return '(none)';
-  } catch (error) {
-    if (isCryptoError(error) || isApiClientError(error)) return error.code;
-    throw error;
-  }
 }
 
 async function upload(api: ApiClient, account: UnlockedAccount, text: string): Promise<string> {

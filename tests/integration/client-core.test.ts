@@ -1,13 +1,13 @@
 // client/core against the real app through app.request, with a fetch wrapper that plays a malicious server:
 // weak KDF parameters (ATK-25), a mauled key bundle (ATK-01), a replayed vault manifest (ATK-16), a hidden
 // or injected record (ATK-18, ATK-06), an altered payload (ATK-07).
+import { rejectionCode as codeOf } from '../error-code.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCryptoError } from '../../crypto/errors.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
-import { createApiClient, isApiClientError, type ApiClient, type FetchLike } from '../../client/core/api.ts';
+import { createApiClient, type ApiClient, type FetchLike } from '../../client/core/api.ts';
 import { downloadDocument, listDocuments } from '../../client/core/documents.ts';
 import { newDocumentId, uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
@@ -54,16 +54,6 @@ async function upload(state: VaultState, text: string): Promise<string> {
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return '(none)';
-  } catch (error) {
-    if (isCryptoError(error) || isApiClientError(error)) return error.code;
-    throw error;
-  }
 }
 
 beforeAll(async () => {
