@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
+import { DOCUMENT_FORMAT_VERSION } from '../../crypto/document.ts';
 import type { HealthResponse } from '../../shared/health.ts';
 
-export const DOCUMENT_FORMAT_VERSION = 1;
-
+// The document format version comes from the format itself, so the two cannot drift apart.
 export const healthRoutes = new Hono().get('/', (c) =>
   c.json({ status: 'ok', formats: { document: DOCUMENT_FORMAT_VERSION } } satisfies HealthResponse),
 );
