@@ -6,6 +6,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** The built web app; default dist/ beside the code. Built there at start when it holds no index.html. */
+  STATIC_DIR: z.string().min(1).optional(),
   DATABASE_URL: z.url().optional(),
   /** Base64url, at least 32 bytes; otherwise DATA_DIR/server-secret is created once and kept. */
   SERVER_SECRET: z.string().regex(/^[A-Za-z0-9_-]{43,}$/).optional(),

@@ -11,13 +11,13 @@ import { DEFAULT_POLICY } from './services/deps.ts';
 import { purgeExpired } from './storage/recovery.ts';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
-const staticDir = resolve(repoRoot, 'dist');
 
-async function buildClientIfMissing(): Promise<void> {
+/** Builds into staticDir when it has no index.html; a folder given by STATIC_DIR is never emptied first. */
+async function buildClientIfMissing(staticDir: string, ownFolder: boolean): Promise<void> {
   if (existsSync(resolve(staticDir, 'index.html'))) return;
   console.log('Construction de l’application web… / Building the web app…');
   const { build } = await import('vite');
-  await build({ configFile: resolve(repoRoot, 'vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: resolve(repoRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir: staticDir, emptyOutDir: ownFolder } });
 }
 
 const PURGE_INTERVAL_MS = 3_600_000;
@@ -25,7 +25,8 @@ const PURGE_INTERVAL_MS = 3_600_000;
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const state = await openServerState(env.DATA_DIR, { serverSecret: env.SERVER_SECRET });
-  await buildClientIfMissing();
+  const staticDir = resolve(env.STATIC_DIR ?? resolve(repoRoot, 'dist'));
+  await buildClientIfMissing(staticDir, env.STATIC_DIR === undefined);
   const app = createApp({
     staticDir,
     storage: state.storage,

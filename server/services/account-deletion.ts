@@ -1,7 +1,9 @@
 // Deleting an account: everything goes. One transaction queues every blob of its vaults (committed
 // versions and uploads in progress) for deletion and deletes the account row, which cascades to its
 // sessions, vaults, documents, versions, envelopes, uploads and access history. The blobs are removed
-// after the commit; a crash in between leaves them queued, and the start-up sweep finishes the job.
+// after the commit; a crash in between leaves them queued, and the start-up sweep finishes the job. Then a
+// WAL checkpoint: secure_delete zeroes the freed pages of the database file, and the old images of those
+// pages (the account id, its keys) must not stay behind in the WAL either.
 import { eq, inArray } from 'drizzle-orm';
 import { drainPendingDeletions } from '../storage/recovery.ts';
 import { accounts, documentVersions, pendingBlobDeletions, uploads, vaults } from '../storage/schema.ts';
@@ -19,4 +21,5 @@ export async function deleteAccount(deps: Deps, accountId: string): Promise<void
     return ids;
   });
   await drainPendingDeletions(deps.storage.db, deps.blobs, blobIds);
+  deps.storage.checkpoint();
 }

@@ -19,6 +19,8 @@ export interface Storage {
   readonly db: Db;
   readonly sqlite: Database.Database;
   readonly dataDir: string;
+  /** Copies the WAL into the database and empties it, so deleted rows do not linger in old WAL frames. */
+  checkpoint(): void;
   close(): void;
 }
 
@@ -34,5 +36,11 @@ export function openStorage(dataDir: string): Storage {
   sqlite.pragma('secure_delete = ON');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return { db, sqlite, dataDir, close: () => sqlite.close() };
+  return {
+    db,
+    sqlite,
+    dataDir,
+    checkpoint: () => { sqlite.pragma('wal_checkpoint(TRUNCATE)'); },
+    close: () => sqlite.close(),
+  };
 }

@@ -1,29 +1,33 @@
-// The account's life in real Chromium, through the built web app and the real server on a throwaway
-// DATA_DIR: sign up (the recovery words read from the page), add a document, change the password, forget
-// it and recover with the words, find the document again, then delete the account: log-in fails and
-// DATA_DIR keeps no blob.
-import { readdirSync } from 'node:fs';
+// The account's life in real Chromium, through the built web app and the server as `npm start` runs it, on
+// a throwaway DATA_DIR: sign up (the recovery words read from the page), add a document, change the
+// password, forget it and recover with the words, find the document again, then delete the account:
+// log-in fails and DATA_DIR keeps no blob. Neither the document's canaries, nor a password, nor the words
+// ever reach DATA_DIR or what the server printed (ATK-34).
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from './browser.ts';
-import { startWebServer, type WebServer } from './web-server.ts';
+import { filesUnder } from './files-under.ts';
+import { startServerProcess, type ServerProcess } from './server-process.ts';
 
 const ACCOUNT = 'compte@example.org';
 const FIRST = 'premier mot de passe assez long';
 const SECOND = 'deuxième mot de passe assez long';
 const RECOVERED = 'mot de passe après récupération';
-const TITLE = 'Ordonnance du docteur';
-const FILE = { name: 'ordonnance.txt', mimeType: 'text/plain', buffer: Buffer.from('Paracétamol 1 g, trois fois par jour.') };
+const CANARY = randomBytes(6).toString('hex');
+const TITLE = `Ordonnance du docteur CANARY-title-${CANARY}`;
+const FILE = { name: `ordonnance-CANARY-name-${CANARY}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`Paracétamol 1 g, trois fois par jour. CANARY-body-${CANARY}`) };
 
-let server: WebServer;
+let server: ServerProcess;
 let browser: Browser;
 let page: Page;
 let words: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  server = await startWebServer({ api: true });
+  server = await startServerProcess();
   browser = await launchChromium();
   page = await browser.context.newPage();
   page.on('pageerror', (error) => { pageErrors.push(error.message); });
@@ -47,7 +51,7 @@ async function alert(text: string): Promise<void> {
 }
 
 function blobFiles(): string[] {
-  return readdirSync(join(server.dataDir ?? '', 'blobs'), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
+  return readdirSync(join(server.dataDir, 'blobs'), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
 }
 
 describe('an account in Chromium', () => {
@@ -122,4 +126,17 @@ describe('an account in Chromium', () => {
     await alert('Identifiant ou mot de passe incorrect.');
     expect(pageErrors).toEqual([]);
   }, 40_000);
+
+  it('ATK-34 leaves no canary, password or recovery word in DATA_DIR nor in what the server printed, and after the deletion not even the account id', () => {
+    const secrets = [ACCOUNT, `CANARY-title-${CANARY}`, `CANARY-name-${CANARY}`, `CANARY-body-${CANARY}`, FIRST, SECOND, RECOVERED, words.join(' ')];
+    const files = filesUnder(server.dataDir);
+    expect(files.some((path) => path.endsWith('vault.sqlite3'))).toBe(true);
+    const found = files.flatMap((path) => {
+      const bytes = readFileSync(path);
+      return secrets.filter((value) => bytes.includes(value)).map((value) => `${value} in ${path}`);
+    });
+    expect(found).toEqual([]);
+    expect(server.output()).toMatch(/^Coffre santé : http/);
+    expect(secrets.filter((value) => server.output().includes(value))).toEqual([]);
+  });
 });
