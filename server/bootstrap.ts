@@ -1,9 +1,11 @@
 // Opens everything a server needs in DATA_DIR and repairs it after a crash, before the first request:
 // the database (migrated), the filesystem blob store, the server secret, and the blob sweep
-// (storage/recovery.ts). Used by server/main.ts and by the tests.
+// (storage/recovery.ts), and access events of an older version linked into the history chain. Used by
+// server/main.ts and by the tests.
 import { DEFAULT_POLICY } from './services/deps.ts';
 import { openStorage, type Storage } from './storage/database.ts';
 import { FsBlobStore } from './storage/fs-blob-store.ts';
+import { linkUnchainedEvents } from './storage/history-backfill.ts';
 import { sweepBlobs, type SweepReport } from './storage/recovery.ts';
 import { loadServerSecret } from './storage/server-secret.ts';
 
@@ -24,6 +26,7 @@ export interface OpenOptions {
 
 export async function openServerState(dataDir: string, options: OpenOptions = {}): Promise<ServerState> {
   const storage = openStorage(dataDir);
+  linkUnchainedEvents(storage.db);
   const blobs = new FsBlobStore(dataDir);
   const serverSecret = loadServerSecret(dataDir, options.serverSecret);
   const sweep = await sweepBlobs(storage.db, blobs, options.now ?? Date.now(), options.sessionIdleMs ?? DEFAULT_POLICY.sessionIdleMs);

@@ -7,7 +7,7 @@ import { uploadDocument } from '../core/upload.ts';
 import { fileSize, mediaTypeOf, readFileStream, safeFileName, writeStreamAtomically } from './files.ts';
 import { nodeChunkAead } from './node-crypto.ts';
 import { createProgress, formatBytes } from './progress.ts';
-import { storedSession, unlock, type CliContext } from './session.ts';
+import { unlock, type CliContext } from './session.ts';
 
 export interface UploadOptions {
   title?: string;
@@ -100,12 +100,16 @@ export async function deleteCommand(context: CliContext, documentId: string): Pr
   }
 }
 
-/** The server's access log of the vault; needs the session only (no keys). */
+/** The vault's access log, its hash chain verified and a checkpoint of its head signed (needs the keys). */
 export async function historyCommand(context: CliContext): Promise<void> {
-  const { api, vaultId } = storedSession(context);
-  const events = await accessHistory(api, { vaultId });
-  for (const event of events) {
-    context.out([new Date(event.at).toISOString(), event.action, `${event.documentId} v${String(event.version)}`, event.actorAccountId].join('\t'));
+  const session = await unlock(context);
+  try {
+    const events = await accessHistory(session.api, session.account, session.state);
+    for (const event of events) {
+      context.out([new Date(event.at).toISOString(), event.action, `${event.documentId} v${String(event.version)}`, event.actorAccountId].join('\t'));
+    }
+    if (events.length === 0) context.out('Aucun accès enregistré.');
+  } finally {
+    session.save();
   }
-  if (events.length === 0) context.out('Aucun accès enregistré.');
 }

@@ -1,5 +1,5 @@
 // The CLI's session file: per server, the account id, the bearer token, the vault id and the last vault
-// manifest head accepted (anti-rollback state). It holds NO key material: every command that needs keys
+// manifest and access-history heads accepted (anti-rollback state). It holds NO key material: every command that needs keys
 // re-derives them from the password (Argon2id) and unwraps the private bundle again, so a stolen file gives
 // a session token (revocable, expiring) and nothing that decrypts. Mode 0600 in a 0700 folder.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,8 @@ const serverEntrySchema = z.strictObject({
   vaultId: z.string().optional(),
   /** Keyed by vault id; kept across logout so a later session still detects a rollback. */
   heads: z.record(z.string(), storedHeadSchema),
+  /** The access-history head last verified, keyed by vault id (absent in files of older versions). */
+  histories: z.record(z.string(), storedHeadSchema).optional(),
 });
 
 const configSchema = z.strictObject({ version: z.literal(1), servers: z.record(z.string(), serverEntrySchema) });

@@ -20,7 +20,7 @@ export interface Unlocked {
   api: ApiClient;
   account: UnlockedAccount;
   state: VaultState;
-  /** Persists the vault head the command reached. */
+  /** Persists the vault and history heads the command reached. */
   save(): void;
 }
 
@@ -37,20 +37,18 @@ export async function unlock(context: CliContext): Promise<Unlocked> {
   const account = await logIn(api, entry.accountId, password);
   context.store.set(context.server, { ...entry, token: api.token, vaultId: account.vaultId });
   const stored = entry.heads[account.vaultId];
-  const state: VaultState = stored === undefined ? {} : { head: loadHead(stored) };
+  const storedHistory = entry.histories?.[account.vaultId];
+  const state: VaultState = {
+    ...(stored === undefined ? {} : { head: loadHead(stored) }),
+    ...(storedHistory === undefined ? {} : { history: loadHead(storedHistory) }),
+  };
   return {
     api, account, state,
     save: () => {
-      if (state.head === undefined) return;
       const latest = context.store.get(context.server);
-      context.store.set(context.server, { ...latest, heads: { ...latest.heads, [account.vaultId]: storeHead(state.head) } });
+      const heads = state.head === undefined ? latest.heads : { ...latest.heads, [account.vaultId]: storeHead(state.head) };
+      const histories = state.history === undefined ? latest.histories : { ...latest.histories, [account.vaultId]: storeHead(state.history) };
+      context.store.set(context.server, { ...latest, heads, ...(histories === undefined ? {} : { histories }) });
     },
   };
-}
-
-/** The stored session without unlocking keys (commands that only read server-side records). */
-export function storedSession(context: CliContext): { api: ApiClient; vaultId: string } {
-  const entry = context.store.get(context.server);
-  if (entry.token === undefined || entry.vaultId === undefined) throw new CliError('NOT_LOGGED_IN', EXIT.AUTH);
-  return { api: apiFor(context, entry.token), vaultId: entry.vaultId };
 }

@@ -18,6 +18,8 @@ import { request, type ApiClient } from './api.ts';
 /** What the client remembers of a vault between runs. Mutated in place when a newer manifest is accepted. */
 export interface VaultState {
   head?: VaultHead;
+  /** The access-history head this client last verified (client/core/history.ts). */
+  history?: VaultHead;
 }
 
 /** The head as JSON-friendly text fields, for the caller's storage. */

@@ -1,12 +1,13 @@
-// /api/vaults: the vaults the caller manages, their current manifest, and their access history.
+// /api/vaults: the vaults the caller manages, their current manifest, their access history and its last
+// signed checkpoint.
 import { Hono } from 'hono';
 import { pageQuerySchema } from '../../shared/documents.ts';
-import type { HistoryResponse } from '../../shared/history.ts';
+import { putHistoryCheckpointRequestSchema, type HistoryResponse } from '../../shared/history.ts';
 import { putVaultManifestRequestSchema, type ListVaultsResponse, type VaultManifestResponse } from '../../shared/vaults.ts';
 import { ApiError } from '../http-error.ts';
 import type { AppEnv } from '../http/env.ts';
-import { LARGE_BODY_BYTES, limitBody, valid } from '../http/validation.ts';
-import { listAccess } from '../services/history.ts';
+import { LARGE_BODY_BYTES, limitBody, SMALL_BODY_BYTES, valid } from '../http/validation.ts';
+import { historyCheckpoint, listAccess, putHistoryCheckpoint } from '../services/history.ts';
 import { listVaults, putManifest, requireManagedVault, vaultManifest } from '../services/vaults.ts';
 import { vaultParams } from './params.ts';
 
@@ -30,4 +31,11 @@ export const vaultRoutes = new Hono<AppEnv>()
     if (!Number.isSafeInteger(after)) throw new ApiError('BAD_REQUEST');
     const body: HistoryResponse = listAccess(c.var.deps, vaultId, after, limit ?? DEFAULT_PAGE);
     return c.json(body, 200);
+  })
+  .get('/:vaultId/history/checkpoint', valid('param', vaultParams), (c) => {
+    return c.json(historyCheckpoint(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId), 200);
+  })
+  .put('/:vaultId/history/checkpoint', limitBody(SMALL_BODY_BYTES), valid('param', vaultParams), valid('json', putHistoryCheckpointRequestSchema), (c) => {
+    putHistoryCheckpoint(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, c.req.valid('json').checkpoint);
+    return c.body(null, 204);
   });

@@ -1,9 +1,18 @@
-// Access history: one appended row per envelope or payload read. Rows are never changed (a trigger
-// refuses UPDATE) and go only with their vault. Readable by the vault's managers, oldest first.
-import { and, asc, eq, gt } from 'drizzle-orm';
-import type { AccessAction, AccessEvent } from '../../shared/history.ts';
-import { accessEvents } from '../storage/schema.ts';
+// Access history: each envelope or payload read is appended as the next link of its vault's hash chain
+// (crypto/access-chain.ts), in one transaction with reading the previous link, so links never fork. Rows are
+// never changed (a trigger refuses UPDATE) and go only with their vault. Readable by the vault's managers,
+// oldest first, with the last checkpoint a manager signed over the chain (ATK-33).
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { accessEventHash, ACCESS_CHAIN_GENESIS, openHistoryCheckpoint } from '../../crypto/access-chain.ts';
+import { isCryptoError } from '../../crypto/errors.ts';
+import { verifyPublicBundle } from '../../crypto/identity.ts';
+import { fromBase64url, toBase64url } from '../../shared/binary.ts';
+import type { AccessAction, AccessEvent, HistoryCheckpointResponse, HistoryResponse } from '../../shared/history.ts';
+import { ApiError } from '../http-error.ts';
+import type { Tx } from '../storage/database.ts';
+import { accessEvents, accounts, vaults } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
+import { requireManagedVault } from './vaults.ts';
 
 export interface AccessRecord {
   vaultId: string;
@@ -14,11 +23,26 @@ export interface AccessRecord {
 }
 
 export function appendAccess(deps: Deps, record: AccessRecord): void {
-  deps.storage.db.insert(accessEvents).values({ ...record, at: deps.clock() }).run();
+  deps.storage.db.transaction((tx) => { appendLink(tx, record, deps.clock()); });
+}
+
+/** Inside a transaction: the next link after the vault's last chained event. */
+export function appendLink(tx: Tx, record: AccessRecord, at: number): void {
+  const last = tx
+    .select({ sequence: accessEvents.sequence, chainHash: accessEvents.chainHash })
+    .from(accessEvents)
+    .where(and(eq(accessEvents.vaultId, record.vaultId), gt(accessEvents.sequence, 0)))
+    .orderBy(desc(accessEvents.sequence))
+    .limit(1)
+    .get();
+  const sequence = (last?.sequence ?? 0) + 1;
+  const previousHash = last === undefined ? ACCESS_CHAIN_GENESIS : new Uint8Array(last.chainHash);
+  const chainHash = accessEventHash(record.vaultId, previousHash, { ...record, sequence, at });
+  tx.insert(accessEvents).values({ ...record, at, sequence, chainHash: Buffer.from(chainHash) }).run();
 }
 
 /** A page of events after `cursor` (an event id); the caller has checked the vault is managed. */
-export function listAccess(deps: Deps, vaultId: string, cursor: number, limit: number): { events: AccessEvent[]; nextCursor: string | null } {
+export function listAccess(deps: Deps, vaultId: string, cursor: number, limit: number): HistoryResponse {
   const rows = deps.storage.db
     .select()
     .from(accessEvents)
@@ -27,14 +51,58 @@ export function listAccess(deps: Deps, vaultId: string, cursor: number, limit: n
     .limit(limit + 1)
     .all();
   const page = rows.slice(0, limit);
-  const events = page.map((row) => ({
+  const events: AccessEvent[] = page.map((row) => ({
     eventId: row.id,
+    sequence: row.sequence,
     actorAccountId: row.actorAccountId,
     action: row.action as AccessAction,
     documentId: row.documentId,
     version: row.version,
     at: row.at,
+    chainHash: toBase64url(row.chainHash),
   }));
   const last = page.at(-1);
   return { events, nextCursor: rows.length > limit && last !== undefined ? String(last.id) : null };
+}
+
+export function historyCheckpoint(deps: Deps, accountId: string, vaultId: string): HistoryCheckpointResponse {
+  const vault = requireManagedVault(deps.storage.db, accountId, vaultId);
+  return { checkpoint: vault.historyCheckpoint === null ? null : toBase64url(vault.historyCheckpoint) };
+}
+
+/**
+ * Stores a newer checkpoint signed by the caller, a manager of the vault. The server checks what it can
+ * (signature, vault, that it matches its own chain) so that a broken client cannot store a checkpoint the
+ * others would then refuse; the clients check again, trusting none of this. BAD_REQUEST when it does not
+ * verify or match, CONFLICT when it is not newer than the stored one.
+ */
+export function putHistoryCheckpoint(deps: Deps, accountId: string, vaultId: string, encoded: string): void {
+  const bytes = fromBase64url(encoded);
+  deps.storage.db.transaction((tx) => {
+    const vault = requireManagedVault(tx, accountId, vaultId);
+    const checkpoint = openSignedBy(tx, accountId, vaultId, bytes);
+    if (checkpoint.sequence <= vault.historyCheckpointSequence) throw new ApiError('CONFLICT');
+    const link = tx
+      .select({ chainHash: accessEvents.chainHash })
+      .from(accessEvents)
+      .where(and(eq(accessEvents.vaultId, vaultId), eq(accessEvents.sequence, checkpoint.sequence)))
+      .get();
+    if (link === undefined || !Buffer.from(checkpoint.hash).equals(link.chainHash)) throw new ApiError('BAD_REQUEST');
+    tx.update(vaults)
+      .set({ historyCheckpoint: Buffer.from(bytes), historyCheckpointSequence: checkpoint.sequence })
+      .where(eq(vaults.id, vaultId))
+      .run();
+  });
+}
+
+function openSignedBy(tx: Tx, accountId: string, vaultId: string, bytes: Uint8Array) {
+  const account = tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, accountId)).get();
+  if (account === undefined) throw new ApiError('NOT_FOUND');
+  try {
+    const bundle = verifyPublicBundle(new Uint8Array(account.publicBundle));
+    return openHistoryCheckpoint(bytes, vaultId, new Map([[accountId, bundle.signingPublicKey]]));
+  } catch (error) {
+    if (isCryptoError(error)) throw new ApiError('BAD_REQUEST');
+    throw error;
+  }
 }

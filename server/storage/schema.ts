@@ -2,7 +2,7 @@
 // secret-derived columns are hashes, and every document column is ciphertext or a signature the server
 // cannot read. Times are milliseconds since the epoch. Deleting an account cascades to everything it owns.
 import { sql } from 'drizzle-orm';
-import { blob, foreignKey, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const bytes = (name: string) => blob(name, { mode: 'buffer' });
 
@@ -52,6 +52,9 @@ export const vaults = sqliteTable(
     /** 0 until the first owner-signed manifest arrives; then exactly +1 per change. */
     manifestSequence: integer('manifest_sequence').notNull().default(0),
     manifest: bytes('manifest'),
+    /** The last access-history checkpoint a manager signed (crypto/access-chain.ts), and its sequence. */
+    historyCheckpoint: bytes('history_checkpoint'),
+    historyCheckpointSequence: integer('history_checkpoint_sequence').notNull().default(0),
     createdAt: integer('created_at').notNull(),
   },
   (table) => [index('vaults_owner').on(table.ownerAccountId)],
@@ -122,7 +125,11 @@ export const uploads = sqliteTable(
   (table) => [index('uploads_vault').on(table.vaultId), index('uploads_expiry').on(table.expiresAt)],
 );
 
-/** Append-only (an UPDATE trigger refuses changes): every envelope and payload read. */
+/**
+ * Append-only (an UPDATE trigger refuses changes): every envelope and payload read, as the next link of its
+ * vault's hash chain (sequence from 1, chain_hash per crypto/access-chain.ts). Sequence 0 marks a row
+ * written before the chain existed; the start-up backfill links those once (storage/history-backfill.ts).
+ */
 export const accessEvents = sqliteTable(
   'access_events',
   {
@@ -133,8 +140,13 @@ export const accessEvents = sqliteTable(
     documentId: text('document_id').notNull(),
     version: integer('version').notNull(),
     at: integer('at').notNull(),
+    sequence: integer('sequence').notNull().default(0),
+    chainHash: bytes('chain_hash').notNull().default(sql`x''`),
   },
-  (table) => [index('access_events_vault').on(table.vaultId, table.id)],
+  (table) => [
+    index('access_events_vault').on(table.vaultId, table.id),
+    uniqueIndex('access_events_sequence').on(table.vaultId, table.sequence).where(sql`sequence > 0`),
+  ],
 );
 
 /**

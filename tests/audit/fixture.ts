@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { logIn, signUp } from '../../client/core/account.ts';
 import { createApiClient, type FetchLike } from '../../client/core/api.ts';
 import { downloadDocument, listDocuments } from '../../client/core/documents.ts';
+import { accessHistory } from '../../client/core/history.ts';
 import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import { ORIGIN, startServer } from '../integration/harness.ts';
@@ -29,8 +30,9 @@ function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
 }
 
 /**
- * Signs up, uploads two documents (one with two versions, the second over two 64 KiB chunks), lists and
- * downloads; returns the closed DATA_DIR.
+ * Signs up, uploads two documents (one with two versions, the second over two 64 KiB chunks), lists,
+ * downloads, verifies the access history (a signed checkpoint) and downloads again (events after the
+ * checkpoint); returns the closed DATA_DIR.
  */
 export async function buildCleanStorage(): Promise<CleanStorage> {
   const server = await startServer();
@@ -50,6 +52,10 @@ export async function buildCleanStorage(): Promise<CleanStorage> {
   await listDocuments(client, account, state);
   const download = await downloadDocument(client, account, state, first.documentId);
   await new Response(download.stream).arrayBuffer();
+  // Verifying the history stores a checkpoint signed by the owner, which the audit checks too.
+  await accessHistory(client, account, state);
+  const again = await downloadDocument(client, account, state, first.documentId);
+  await new Response(again.stream).arrayBuffer();
   server.close(true);
   return { dataDir: server.dataDir, vaultId: account.vaultId, remove: () => { rmSync(server.dataDir, { recursive: true, force: true }); } };
 }

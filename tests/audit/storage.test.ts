@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessEventHash, ACCESS_CHAIN_GENESIS, type ChainedAction } from '../../crypto/access-chain.ts';
 import { ed25519Keygen, ed25519Sign } from '../../crypto/primitives.ts';
 import { labelled } from '../../crypto/identity.ts';
 import { runAudit, type AuditReport } from '../../tools/audit/audit.ts';
@@ -62,7 +63,7 @@ describe('vault-audit over real storage', () => {
     expect(rows.access_events).toBeGreaterThanOrEqual(2);
     expect(report.tables.every((table) => table.known && table.columns.every((column) => column.cls !== null))).toBe(true);
     const codes = report.findings.map((finding) => finding.code);
-    expect(codes).toContain('history-not-chained');
+    expect(codes.filter((code) => code.startsWith('history-'))).toEqual([]);
     expect(codes).not.toContain('payload-not-random');
   });
 
@@ -183,6 +184,29 @@ describe('vault-audit over real storage', () => {
     expect(errors).toContain('history-trigger @ sqlite_master trigger access_events_no_update');
     expect(errors.some((error) => /^history-time @ access_events\.at row id=\d+$/.test(error))).toBe(true);
     expect(errors.some((error) => /^history-order @ access_events\.at row id=\d+$/.test(error))).toBe(true);
+  });
+
+  it('ATK-33 an event removed from the chain, or changed with its link recomputed, is found against the chain and the signed checkpoint', async () => {
+    const removed = copy();
+    editDatabase(removed, (db) => { db.prepare('DELETE FROM access_events WHERE sequence = 2').run(); });
+    expect(errorsOf(await audit(removed)).filter((error) => error.startsWith('history-chain'))).toEqual([expect.stringMatching(/^history-chain @ access_events\.sequence row id=\d+$/)]);
+
+    const rewritten = copy();
+    editDatabase(rewritten, (db) => {
+      // A forger who also recomputes every link after the one it changed: the chain is whole again, but it
+      // is no longer the chain the owner signed.
+      db.exec('DROP TRIGGER access_events_no_update');
+      const rows = db.prepare('SELECT * FROM access_events WHERE vault_id = ? ORDER BY sequence').all(clean.vaultId) as { id: number; sequence: number; actor_account_id: string; action: ChainedAction; document_id: string; version: number; at: number }[];
+      let previous = ACCESS_CHAIN_GENESIS;
+      for (const row of rows) {
+        const event = { ...row, actorAccountId: row.sequence === 1 ? 'quelqu-un@example.org' : row.actor_account_id, documentId: row.document_id };
+        previous = accessEventHash(clean.vaultId, previous, event);
+        db.prepare('UPDATE access_events SET actor_account_id = ?, chain_hash = ? WHERE id = ?').run(event.actorAccountId, Buffer.from(previous), row.id);
+      }
+    });
+    const errors = errorsOf(await audit(rewritten));
+    expect(errors.filter((error) => error.startsWith('history-chain'))).toEqual([]);
+    expect(errors).toContain(`history-checkpoint @ vaults.history_checkpoint row id=${clean.vaultId}`);
   });
 
   it('ATK-34 a canary in base64 in the WAL is found there, with its byte offset', async () => {

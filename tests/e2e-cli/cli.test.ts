@@ -147,7 +147,7 @@ describe('vault command-line client', () => {
     expect((await vault('download', documentId, '--out', join(work, 'gone'))).code).toBe(4);
     expect(canaryHits(dataDir)).toEqual([]);
     expect(canaryHits(join(configHome, 'coffre-sante'))).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('the canary scanner finds a canary in a file (self-check)', () => {
     const dir = mkdtempSync(join(work, 'scan-'));

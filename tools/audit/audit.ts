@@ -1,6 +1,6 @@
 // runAudit: reads DATA_DIR directly (the SQLite file opened read-only, the blob files, the logs given)
 // and trusts nothing the server would say. Order: canaries first (before SQLite touches anything), then
-// the schema and the shape of every value, the blob store, accounts (trust roots), document versions, vaults, the access history.
+// the schema and the shape of every value, the blob store, accounts (trust roots), document versions, vaults, the access history and its hash chain.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,6 +12,7 @@ import { auditColumnShapes } from './column-shapes.ts';
 import { listFiles, scanFile } from './canary-scan.ts';
 import { Findings, type Finding } from './findings.ts';
 import { auditHistory } from './history-audit.ts';
+import { auditHistoryChains } from './history-chain-audit.ts';
 import { auditSchema, type TableReport } from './schema-audit.ts';
 import { auditVaults } from './vaults-audit.ts';
 import { auditVersions } from './versions-audit.ts';
@@ -68,6 +69,7 @@ function auditDatabase(db: Database.Database, options: AuditOptions, findings: F
   const manifests = auditVersions(db, { bundles, blobHashes: store.hashes }, findings);
   auditVaults(db, bundles, manifests, findings);
   auditHistory(db, options.now ?? Date.now(), findings);
+  auditHistoryChains(db, bundles, findings);
   return { tables, blobs: { published: store.published, temporary: store.temporary } };
 }
 

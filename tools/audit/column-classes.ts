@@ -5,7 +5,7 @@
 
 export const COLUMN_CLASS_NAMES = [
   'random identifier', 'account identifier', 'public key material', 'ciphertext', 'envelope', 'signature',
-  'key hash / verifier', 'KDF parameters', 'timestamp', 'padded size', 'counter', 'server secret-derived', 'other',
+  'key hash / verifier', 'chain hash', 'KDF parameters', 'timestamp', 'padded size', 'counter', 'server secret-derived', 'other',
 ] as const;
 
 export type ColumnClass = (typeof COLUMN_CLASS_NAMES)[number];
@@ -47,6 +47,8 @@ export const SCHEMA_COLUMNS: TableClasses = {
     owner_account_id: 'account identifier',
     manifest_sequence: 'counter',
     manifest: 'signature',
+    history_checkpoint: 'signature',
+    history_checkpoint_sequence: 'counter',
     created_at: 'timestamp',
   },
   documents: {
@@ -92,6 +94,8 @@ export const SCHEMA_COLUMNS: TableClasses = {
     document_id: 'random identifier',
     version: 'counter',
     at: 'timestamp',
+    sequence: 'counter',
+    chain_hash: 'chain hash',
   },
   pending_blob_deletions: {
     blob_id: 'random identifier',

@@ -29,6 +29,7 @@ const BY_CLASS: Partial<Record<ColumnClass, Check>> = {
   counter: isCount,
   'padded size': isCount,
   'server secret-derived': isText(THROTTLE_KEY),
+  'chain hash': (value) => Buffer.isBuffer(value) && value.length === 32,
 };
 
 /** Column-specific shapes, where the class alone says too little. */

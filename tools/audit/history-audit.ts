@@ -1,10 +1,9 @@
-// The access history as stored (access_events). It is not hash-chained yet (ATK-33), so what can be
-// checked is its append-only structure: the trigger that refuses UPDATE is in place; ids stay at or below
+// The access history as stored (access_events), its structure (history-chain-audit.ts checks the hash
+// chain and the signed checkpoint): the trigger that refuses UPDATE is in place; ids stay at or below
 // SQLite's AUTOINCREMENT high-water mark (a row inserted with a hand-picked id above it, or the mark
 // lowered, shows); within a vault, times never go back as ids grow (the server appends with its clock);
 // no read predates its vault or the commit of the version read, or lies in the future; actions are the
-// two fixed codes. A row edited after the fact (trigger dropped, time or target changed) breaks one of
-// these in most cases, but not all: only the chain will make every change detectable.
+// two fixed codes.
 import type Database from 'better-sqlite3';
 import { rowWhere, type Findings } from './findings.ts';
 
@@ -41,7 +40,6 @@ export function auditHistory(db: Database.Database, now: number, findings: Findi
     }
     previous = row;
   }
-  findings.info('history-not-chained', 'access_events', 'the access history is not hash-chained yet (ATK-33): only its append-only structure is checked');
 }
 
 function checkTrigger(db: Database.Database, findings: Findings): void {

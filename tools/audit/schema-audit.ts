@@ -28,6 +28,7 @@ const STORAGE_TYPES: Record<ColumnClass, readonly string[]> = {
   envelope: ['blob'],
   signature: ['blob', 'null'],
   'key hash / verifier': ['blob'],
+  'chain hash': ['blob'],
   'KDF parameters': ['text', 'integer', 'blob'],
   timestamp: ['integer', 'null'],
   'padded size': ['integer'],
