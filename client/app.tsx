@@ -16,19 +16,20 @@ const Account = lazy(() => import('./pages/account.tsx').then((module) => module
 const History = lazy(() => import('./pages/history.tsx').then((module) => module.History));
 
 export function App() {
-  const { locale, messages, toggle } = useLocale();
+  const { locale, other, messages, toggle } = useLocale();
   const [accountId, setAccountId] = useState<string | null>(null);
   return (
     <AppContext.Provider value={{ messages, locale, accountId, setAccountId }}>
       <LocationProvider>
+        <SkipLink />
         <header class="site-header no-print">
           <a class="brand" href="/">{messages.title}</a>
-          <button type="button" class="lang-switch" onClick={toggle} aria-label={messages.languageSwitchLabel}>
+          <button type="button" class="lang-switch" lang={other} onClick={toggle} aria-label={messages.languageSwitchLabel}>
             {messages.languageSwitch}
           </button>
           <Nav />
         </header>
-        <main>
+        <main id="main">
           <ErrorBoundary>
             <Router>
               <Route path="/" component={Home} />
@@ -46,6 +47,16 @@ export function App() {
       </LocationProvider>
     </AppContext.Provider>
   );
+}
+
+/** First stop of Tab: past the header and its links, to the page's h1 (which a screen reader then reads). */
+function SkipLink() {
+  const { messages } = useApp();
+  const skip = (event: MouseEvent) => {
+    event.preventDefault();
+    document.querySelector<HTMLElement>('#main h1')?.focus();
+  };
+  return <a class="skip-link no-print" href="#main" onClick={skip}>{messages.skipToContent}</a>;
 }
 
 function Nav() {

@@ -1,19 +1,33 @@
-// One document of the list: title, category, date of care; open (download) and delete with confirmation.
-import { useState } from 'preact/hooks';
+// One document of the list: title, category, date of care, version; open (preview), download, add a new
+// version (with its progress bar) and delete with confirmation. The page passes the open preview as children.
+import type { ComponentChildren } from 'preact';
+import { useRef, useState } from 'preact/hooks';
 import { useApp } from '../lib/app-context.ts';
 import { categoryLabel } from '../lib/categories.ts';
+import { fill } from '../lib/fill.ts';
 import type { DocumentView } from '../lib/vault-client.ts';
 
 export interface DocumentItemProps {
   document: DocumentView;
   busy: boolean;
+  /** 0..1 while a new version of this document is encrypted and sent; null otherwise. */
+  uploadProgress: number | null;
   onOpen: (document: DocumentView) => void;
+  onDownload: (document: DocumentView) => void;
+  onNewVersion: (document: DocumentView, file: File) => void;
   onDelete: (document: DocumentView) => void;
+  children?: ComponentChildren;
 }
 
-export function DocumentItem({ document, busy, onOpen, onDelete }: DocumentItemProps) {
+/** The id of a document's "Ouvrir" button, where the focus goes back when its preview closes. */
+export function openButtonId(documentId: string): string {
+  return `open-${documentId}`;
+}
+
+export function DocumentItem({ document, busy, uploadProgress, onOpen, onDownload, onNewVersion, onDelete, children }: DocumentItemProps) {
   const { messages, locale } = useApp();
   const [confirming, setConfirming] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
   const { metadata } = document;
   const titleId = `doc-${document.documentId}`;
   return (
@@ -22,6 +36,7 @@ export function DocumentItem({ document, busy, onOpen, onDelete }: DocumentItemP
       <p class="document-meta">
         <span class="tag">{categoryLabel(metadata.category, messages)}</span>{' '}
         <time dateTime={metadata.dateOfCare}>{formatDate(metadata.dateOfCare, locale)}</time>
+        {document.version > 1 && <span class="document-version">{fill(messages.version, { version: document.version })}</span>}
       </p>
       {confirming
         ? (
@@ -33,10 +48,25 @@ export function DocumentItem({ document, busy, onOpen, onDelete }: DocumentItemP
         )
         : (
           <div class="actions">
-            <button type="button" disabled={busy} aria-describedby={titleId} onClick={() => { onOpen(document); }}>{messages.open}</button>
+            <button type="button" id={openButtonId(document.documentId)} disabled={busy} aria-describedby={titleId} onClick={() => { onOpen(document); }}>{messages.open}</button>
+            <button type="button" class="secondary" disabled={busy} aria-describedby={titleId} onClick={() => { onDownload(document); }}>{messages.download}</button>
+            <button type="button" class="secondary" disabled={busy} aria-describedby={titleId} onClick={() => { picker.current?.click(); }}>{messages.newVersion}</button>
             <button type="button" class="secondary" disabled={busy} aria-describedby={titleId} onClick={() => { setConfirming(true); }}>{messages.delete}</button>
+            <input ref={picker} type="file" hidden aria-label={messages.newVersionFile}
+              onChange={(event) => {
+                const file = event.currentTarget.files?.[0];
+                event.currentTarget.value = '';
+                if (file !== undefined) onNewVersion(document, file);
+              }} />
           </div>
         )}
+      {uploadProgress !== null && (
+        <div class="progress-line">
+          <progress max={1} value={uploadProgress} aria-label={`${messages.uploadProgress} — ${metadata.title}`} />
+          <span role="status">{`${String(Math.round(uploadProgress * 100))} %`}</span>
+        </div>
+      )}
+      {children}
     </li>
   );
 }

@@ -49,6 +49,8 @@ export function FileRow({ item, busy, onChange, onRemove }: FileRowProps) {
       </div>
       <div class="progress-line">
         <progress id={id('progress')} max={1} value={item.progress} aria-label={`${messages.uploadProgress} — ${item.file.name}`} />
+        {/* The bar already says how far it is: only the outcome is announced, not every percent. */}
+        {item.status === 'sending' && <span aria-hidden="true">{`${String(Math.round(item.progress * 100))} %`}</span>}
         <span role="status">{statusText(item, messages)}</span>
       </div>
       {item.error !== null && <p class="alert alert-error" role="alert">{item.error}</p>}
@@ -60,6 +62,5 @@ export function FileRow({ item, busy, onChange, onRemove }: FileRowProps) {
 function statusText(item: PendingFile, messages: ReturnType<typeof useApp>['messages']): string {
   if (item.status === 'done') return messages.uploadDone;
   if (item.status === 'failed') return messages.uploadFailed;
-  if (item.status === 'sending') return `${String(Math.round(item.progress * 100))} %`;
   return '';
 }

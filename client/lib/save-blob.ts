@@ -1,7 +1,8 @@
 // Hands a decrypted document to the browser's download, under its own file name. The object URL is
-// revoked right after, so the plaintext is not left reachable by URL.
+// revoked right after, so the plaintext is not left reachable by URL, and it is typed as opaque bytes: an
+// HTML or SVG document behind a URL of our origin must never be something a tab could render (ATK-30).
 export function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
+  const url = URL.createObjectURL(new Blob([blob], { type: 'application/octet-stream' }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -1,6 +1,6 @@
 // The interface language: French unless the person chose English. The choice lives in memory only
 // (nothing in localStorage: ATK-32 keeps browser storage empty).
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { en } from '../locales/en.ts';
 import { fr, type Messages } from '../locales/fr.ts';
 
@@ -8,12 +8,11 @@ export type Locale = 'fr' | 'en';
 
 const MESSAGES: Record<Locale, Messages> = { fr, en };
 
+/** The language, its messages, the other language (the switch offers it) and the switch itself. */
 export function useLocale(initial: Locale = 'fr') {
   const [locale, setLocale] = useState<Locale>(initial);
-  const toggle = () => {
-    const next: Locale = locale === 'fr' ? 'en' : 'fr';
-    document.documentElement.lang = next;
-    setLocale(next);
-  };
-  return { locale, messages: MESSAGES[locale], toggle };
+  const other: Locale = locale === 'fr' ? 'en' : 'fr';
+  // <html lang> tells screen readers how to pronounce the page, and browsers how to hyphenate and translate.
+  useEffect(() => { document.documentElement.lang = locale; }, [locale]);
+  return { locale, other, messages: MESSAGES[locale], toggle: () => { setLocale(other); } };
 }

@@ -34,6 +34,7 @@ export function AddDocuments() {
       author: '', progress: 0, status: 'waiting', error: null,
     }));
     setDone(false);
+    setError(null);
     setItems((current) => [...current, ...added]);
   };
   const update = (key: number, change: Partial<PendingFile>) => {

@@ -1,16 +1,26 @@
 // "Mes documents": every document of the vault, verified and decrypted in the Worker; filter by category
 // and search in titles here, on the device (the server never sees a query); newest date of care first.
+// "Ouvrir" previews the decrypted file under its entry (document-preview.tsx), "Télécharger" saves it,
+// "Nouvelle version" encrypts and sends a new file for the same document, keeping its title, category,
+// date of care and author.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
-import { DocumentItem } from '../components/document-item.tsx';
+import { DocumentItem, openButtonId } from '../components/document-item.tsx';
+import { DocumentPreview, type OpenedFile } from '../components/document-preview.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { CATEGORIES } from '../lib/categories.ts';
 import { errorMessage, isSessionLost } from '../lib/error-message.ts';
+import { mediaTypeOf } from '../lib/media-type.ts';
 import { saveBlob } from '../lib/save-blob.ts';
 import { useRequireLogin } from '../lib/use-require-login.ts';
-import { vaultClient, type DocumentView } from '../lib/vault-client.ts';
+import { vaultClient, type DocumentView, type UploadMetadata } from '../lib/vault-client.ts';
+
+interface Preview {
+  documentId: string;
+  file: OpenedFile;
+}
 
 export function Documents() {
   const loggedIn = useRequireLogin();
@@ -22,6 +32,8 @@ export function Documents() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [uploading, setUploading] = useState<{ documentId: string; progress: number } | null>(null);
 
   const fail = (failure: unknown) => {
     if (isSessionLost(failure)) { setAccountId(null); route('/connexion'); return; }
@@ -36,12 +48,37 @@ export function Documents() {
   const load = () => run(async () => { setDocuments(await vaultClient().call('listDocuments', {})); });
   useEffect(() => { if (loggedIn) void load(); }, [loggedIn]);
 
+  const decrypt = async (document: DocumentView): Promise<OpenedFile> => vaultClient().call('downloadDocument', { documentId: document.documentId });
   const open = (document: DocumentView) => run(async () => {
-    const file = await vaultClient().call('downloadDocument', { documentId: document.documentId });
+    setPreview(null);
+    setPreview({ documentId: document.documentId, file: await decrypt(document) });
+  });
+  const closePreview = () => {
+    const documentId = preview?.documentId;
+    setPreview(null);
+    // After the preview is gone, the focus returns to the button that opened it.
+    if (documentId !== undefined) setTimeout(() => { window.document.getElementById(openButtonId(documentId))?.focus(); }, 0);
+  };
+  const download = (document: DocumentView) => run(async () => {
+    const file = await decrypt(document);
     saveBlob(file.blob, file.fileName);
+  });
+  const newVersion = (document: DocumentView, file: File) => run(async () => {
+    if (preview?.documentId === document.documentId) setPreview(null);
+    setUploading({ documentId: document.documentId, progress: 0 });
+    try {
+      await vaultClient().call('uploadDocument', { file, metadata: versionMetadata(document, file), documentId: document.documentId }, (sent, total) => {
+        setUploading({ documentId: document.documentId, progress: total === 0 ? 1 : sent / total });
+      });
+    } finally {
+      setUploading(null);
+    }
+    setDocuments(await vaultClient().call('listDocuments', {}));
+    setNotice(messages.newVersionDone);
   });
   const remove = (document: DocumentView) => run(async () => {
     await vaultClient().call('deleteDocument', { documentId: document.documentId });
+    if (preview?.documentId === document.documentId) setPreview(null);
     setDocuments((current) => current?.filter((entry) => entry.documentId !== document.documentId) ?? null);
     setNotice(messages.deleted);
   });
@@ -74,10 +111,30 @@ export function Documents() {
       {documents !== null && documents.length === 0 && <p>{messages.documentsEmpty}</p>}
       {documents !== null && documents.length > 0 && shown.length === 0 && <p>{messages.documentsNoMatch}</p>}
       <ul class="documents" aria-busy={busy}>
-        {shown.map((document) => <DocumentItem key={document.documentId} document={document} busy={busy} onOpen={(d) => { void open(d); }} onDelete={(d) => { void remove(d); }} />)}
+        {shown.map((document) => (
+          <DocumentItem key={document.documentId} document={document} busy={busy}
+            uploadProgress={uploading?.documentId === document.documentId ? uploading.progress : null}
+            onOpen={(d) => { void open(d); }} onDownload={(d) => { void download(d); }}
+            onNewVersion={(d, file) => { void newVersion(d, file); }} onDelete={(d) => { void remove(d); }}>
+            {preview?.documentId === document.documentId && (
+              <DocumentPreview id={`preview-${document.documentId}`} title={document.metadata.title} file={preview.file}
+                onDownload={() => { saveBlob(preview.file.blob, preview.file.fileName); }} onClose={closePreview} />
+            )}
+          </DocumentItem>
+        ))}
       </ul>
     </>
   );
+}
+
+/**
+ * A new version keeps what describes the document (title, category, date of care, author and the other
+ * descriptive fields); the file's name and type are the new file's, its length is measured again on upload.
+ */
+function versionMetadata(document: DocumentView, file: File): UploadMetadata {
+  const kept: UploadMetadata & { realLength?: number } = { ...document.metadata, fileName: file.name, mimeType: mediaTypeOf(file) };
+  delete kept.realLength;
+  return kept;
 }
 
 /** The documents matching the filters, newest date of care first (then title). */

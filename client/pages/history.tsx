@@ -47,7 +47,9 @@ export function History() {
       {rows === null && error === null && <p role="status">{messages.loading}</p>}
       {rows?.length === 0 && <p>{messages.historyEmpty}</p>}
       {rows !== null && rows.length > 0 && (
-        <div class="table-scroll">
+        // Should the table still be wider than a small screen, this region scrolls, and Tab reaches it so
+        // that the arrow keys scroll it too.
+        <div class="table-scroll" role="region" aria-label={messages.historyTitle} tabIndex={0}>
           <table class="history">
             <thead>
               <tr><th scope="col">{messages.historyWhen}</th><th scope="col">{messages.historyWho}</th><th scope="col">{messages.historyWhat}</th><th scope="col">{messages.historyDocument}</th></tr>

@@ -1,10 +1,11 @@
+import { PageTitle } from '../components/page-title.tsx';
 import { useApp } from '../lib/app-context.ts';
 
 export function Home() {
   const { messages, accountId } = useApp();
   return (
     <>
-      <h1>{messages.title}</h1>
+      <PageTitle>{messages.title}</PageTitle>
       <p>{messages.tagline}</p>
       <p>{messages.promise}</p>
       {accountId === null

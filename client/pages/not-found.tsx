@@ -5,7 +5,7 @@ export function NotFound() {
   const { messages } = useApp();
   return (
     <>
-      <PageTitle>{messages.title}</PageTitle>
+      <PageTitle>{messages.notFoundTitle}</PageTitle>
       <p>{messages.notFound} <a href="/">{messages.navHome}</a></p>
     </>
   );

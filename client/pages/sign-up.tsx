@@ -10,6 +10,7 @@ import { errorMessage } from '../lib/error-message.ts';
 import { newPasswordProblem } from '../lib/new-password.ts';
 import { passwordStrength } from '../lib/password-strength.ts';
 import { vaultClient } from '../lib/vault-client.ts';
+import type { Locale } from '../lib/use-locale.ts';
 import type { Messages } from '../locales/fr.ts';
 
 const STRENGTH_TEXT = { weak: 'strengthWeak', fair: 'strengthFair', good: 'strengthGood' } as const satisfies Record<string, keyof Messages>;
@@ -22,7 +23,7 @@ export function SignUp() {
   const [again, setAgain] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [words, setWords] = useState<string[] | null>(null);
+  const [words, setWords] = useState<{ list: string[]; locale: Locale } | null>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -34,7 +35,7 @@ export function SignUp() {
       const result = await vaultClient().call('signUp', { accountId: accountId.trim(), password, language: locale });
       setPassword('');
       setAgain('');
-      setWords(result.recoveryWords);
+      setWords({ list: result.recoveryWords, locale });
     } catch (failure) {
       setError(errorMessage(failure, messages));
     } finally {
@@ -46,7 +47,7 @@ export function SignUp() {
     return (
       <>
         <PageTitle>{messages.signUpTitle}</PageTitle>
-        <RecoveryWords accountId={accountId.trim()} words={words} onConfirm={() => { setWords(null); route('/connexion?inscrit=1'); }} />
+        <RecoveryWords accountId={accountId.trim()} words={words.list} wordsLocale={words.locale} onConfirm={() => { setWords(null); route('/connexion?inscrit=1'); }} />
       </>
     );
   }

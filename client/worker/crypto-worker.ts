@@ -41,8 +41,8 @@ const handlers: { [K in OperationName]: Handler<K> } = {
     const entries = await listDocuments(api, unlocked(), state);
     return entries.map(({ documentId, version, updatedAt, metadata }) => ({ documentId, version, updatedAt, metadata }));
   },
-  uploadDocument: async ({ file, metadata }, progress) => uploadDocument(api, unlocked(), state, {
-    stream: file.stream(), size: file.size, metadata, onProgress: progress,
+  uploadDocument: async ({ file, metadata, documentId }, progress) => uploadDocument(api, unlocked(), state, {
+    stream: file.stream(), size: file.size, metadata, documentId, onProgress: progress,
   }),
   downloadDocument: async ({ documentId }) => {
     const download = await downloadDocument(api, unlocked(), state, documentId);
@@ -54,7 +54,7 @@ const handlers: { [K in OperationName]: Handler<K> } = {
     await deleteDocument(api, unlocked(), state, documentId);
     return null;
   },
-  history: async () => accessHistory(api, unlocked()),
+  history: async () => accessHistory(api, unlocked(), state),
   recoverAccount: async ({ accountId, words, newPassword }) => {
     await recoverAccount(api, accountId, words, newPassword);
     // The server revoked every session of that account: whoever was unlocked here logs in again.

@@ -19,7 +19,8 @@ export interface Operations {
   logIn: { accountId: string; password: string };
   logOut: Record<string, never>;
   listDocuments: Record<string, never>;
-  uploadDocument: { file: Blob; metadata: UploadMetadata };
+  /** With `documentId`: a new version of that existing document; without: a new document. */
+  uploadDocument: { file: Blob; metadata: UploadMetadata; documentId?: string };
   downloadDocument: { documentId: string };
   deleteDocument: { documentId: string };
   history: Record<string, never>;

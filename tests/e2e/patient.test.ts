@@ -1,14 +1,16 @@
 // A patient in real Chromium, through the built web app and the real server on a throwaway DATA_DIR: sign
 // up (the recovery words read from the page), log in, add a PDF and an image whose bytes, titles and file
-// names hold canaries, see them, download one and compare bytes, delete one, log out and in again. Then
-// the server's files must hold none of the canaries (ATK-34) and browser storage must be empty (ATK-32).
+// names hold canaries, see them, preview both in the page, download one and compare bytes, add a new version
+// of it, delete one, log out and in again. Then the server's files must hold none of the canaries (ATK-34)
+// and browser storage must be empty (ATK-32).
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { parseRecoveryWords } from '../../crypto/recovery-key.ts';
 import { launchChromium, type Browser } from './browser.ts';
+import { buildPdf, buildPng } from './fixtures.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 
 const ACCOUNT = 'patiente@example.org';
@@ -17,13 +19,14 @@ const canary = (label: string) => `CANARY-${label}-${randomBytes(6).toString('he
 const CANARIES = {
   pdfBody: canary('pdfbody'), pdfTitle: canary('pdftitle'), pdfName: canary('pdfname'),
   pngBody: canary('pngbody'), pngTitle: canary('pngtitle'), pngName: canary('pngname'),
+  pdf2Body: canary('pdf2body'), pdf2Name: canary('pdf2name'),
 };
-const PDF = { name: `${CANARIES.pdfName}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% ${CANARIES.pdfBody}\n1 0 obj << >> endobj\n%%EOF\n`) };
-const PNG = {
-  name: `${CANARIES.pngName}.png`,
-  mimeType: 'image/png',
-  buffer: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`tEXt ${CANARIES.pngBody}`), randomBytes(3000)]),
-};
+/** Two pages, each a blue rectangle; the canary in a comment. */
+const PDF = { name: `${CANARIES.pdfName}.pdf`, mimeType: 'application/pdf', buffer: buildPdf({ pages: 2, comment: CANARIES.pdfBody }) };
+/** A decodable 40 × 30 PNG, the canary in its tEXt chunk. */
+const PNG = { name: `${CANARIES.pngName}.png`, mimeType: 'image/png', buffer: buildPng(40, 30, CANARIES.pngBody) };
+/** The new version of PDF: one page only, so its preview differs. */
+const PDF2 = { name: `${CANARIES.pdf2Name}.pdf`, mimeType: 'application/pdf', buffer: buildPdf({ pages: 1, comment: CANARIES.pdf2Body }) };
 
 let server: WebServer;
 let browser: Browser;
@@ -66,6 +69,30 @@ async function describeFile(index: number, title: string, category: string, date
   await row.getByLabel('Titre').fill(title);
   await row.getByLabel('Catégorie').selectOption(category);
   await row.getByLabel('Date des soins').fill(date);
+}
+
+function itemOf(titleCanary: string): Locator {
+  return page.locator('.document').filter({ hasText: titleCanary });
+}
+
+/** Waits until the preview's canvas holds drawn pixels (the blue rectangle of the test PDFs). */
+async function waitForDrawnCanvas(item: Locator): Promise<void> {
+  await item.locator('.preview canvas').waitFor();
+  await item.locator('.preview canvas').evaluate(async (canvas: HTMLCanvasElement) => {
+    const drawn = () => {
+      if (canvas.width === 0 || canvas.height === 0) return false;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && data[i + 2]! > 150 && data[i]! < 80) return true;
+      return false;
+    };
+    for (let tries = 0; tries < 100 && !drawn(); tries += 1) await new Promise((done) => setTimeout(done, 100));
+    if (!drawn()) throw new Error('the PDF page was not drawn');
+  });
+}
+
+async function downloadWith(item: Locator): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Télécharger', exact: true }).click()]);
+  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
 }
 
 /** Every byte under DATA_DIR (database, WAL, blobs, temporary uploads). */
@@ -136,12 +163,83 @@ describe('a patient in Chromium', () => {
     await page.getByLabel('Rechercher dans les titres').fill('');
   }, 30_000);
 
-  it('downloads the PDF with the same bytes and file name', async () => {
-    const item = page.locator('.document').filter({ hasText: CANARIES.pdfTitle });
-    const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Ouvrir' }).click()]);
-    expect(download.suggestedFilename()).toBe(PDF.name);
-    expect(Buffer.compare(readFileSync(await download.path()), PDF.buffer)).toBe(0);
+  it('previews the PDF in the page, page by page on a canvas, and closes the preview with Escape', async () => {
+    const item = itemOf(CANARIES.pdfTitle);
+    await item.getByRole('button', { name: 'Ouvrir' }).click();
+    const heading = item.getByRole('heading', { name: `Aperçu de « Bilan sanguin ${CANARIES.pdfTitle} »` });
+    await heading.waitFor();
+    expect(await heading.evaluate((element) => element === document.activeElement)).toBe(true);
+    await waitForDrawnCanvas(item);
+    expect(await item.locator('.pdf-page-count').textContent()).toBe('Page 1 sur 2');
+    await item.getByRole('button', { name: 'Page suivante' }).click();
+    await item.getByText('Page 2 sur 2').waitFor();
+    await waitForDrawnCanvas(item);
+    expect(await item.getByRole('button', { name: 'Page suivante' }).isDisabled()).toBe(true);
+    await heading.focus();
+    await page.keyboard.press('Escape');
+    await item.locator('.preview').waitFor({ state: 'detached' });
+    expect(await item.getByRole('button', { name: 'Ouvrir' }).evaluate((element) => element === document.activeElement)).toBe(true);
   }, 30_000);
+
+  it('previews the image in an <img> at its natural size, and closes it with its button', async () => {
+    const item = itemOf(CANARIES.pngTitle);
+    await item.getByRole('button', { name: 'Ouvrir' }).click();
+    const image = item.locator('.preview img');
+    await image.waitFor();
+    const decoded = await image.evaluate(async (img: HTMLImageElement) => {
+      await img.decode();
+      return { width: img.naturalWidth, height: img.naturalHeight, alt: img.alt, blob: img.src.startsWith('blob:') };
+    });
+    expect(decoded).toEqual({ width: 40, height: 30, alt: `Échographie ${CANARIES.pngTitle}`, blob: true });
+    const url = await image.getAttribute('src');
+    await item.getByRole('button', { name: 'Fermer l’aperçu' }).click();
+    await item.locator('.preview').waitFor({ state: 'detached' });
+    // The object URL was revoked: the decrypted image is no longer reachable by URL (and Chromium logs the
+    // failed load of this probe, which is the one console error expected here).
+    const errorsBefore = pageErrors.length;
+    expect(await page.evaluate(async (revoked) => new Promise((done) => {
+      const probe = new Image();
+      probe.onload = () => { done('readable'); };
+      probe.onerror = () => { done('revoked'); };
+      probe.src = revoked ?? '';
+    }), url)).toBe('revoked');
+    await expect.poll(() => pageErrors.length).toBe(errorsBefore + 1);
+    expect(pageErrors.splice(errorsBefore)).toEqual(['Failed to load resource: net::ERR_FILE_NOT_FOUND']);
+  }, 30_000);
+
+  it('downloads the PDF with the same bytes and file name', async () => {
+    const file = await downloadWith(itemOf(CANARIES.pdfTitle));
+    expect(file.name).toBe(PDF.name);
+    expect(Buffer.compare(file.bytes, PDF.buffer)).toBe(0);
+  }, 30_000);
+
+  it('adds a new version of the PDF with a progress bar: same title, "Version 2", the new bytes and name', async () => {
+    const item = itemOf(CANARIES.pdfTitle);
+    expect(await item.locator('.document-version').count()).toBe(0);
+    // The progress bar may come and go between two polls: record every value it showed.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      Object.assign(window, { progressSeen: seen });
+      new MutationObserver(() => {
+        for (const bar of document.querySelectorAll<HTMLProgressElement>('.documents progress')) seen.push(bar.value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), item.getByRole('button', { name: 'Nouvelle version' }).click()]);
+    await chooser.setFiles(PDF2);
+    await page.getByText('Nouvelle version enregistrée.').waitFor({ timeout: 30_000 });
+    expect((await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen)).length).toBeGreaterThan(0);
+    expect(await listedTitles()).toEqual([`Échographie ${CANARIES.pngTitle}`, `Bilan sanguin ${CANARIES.pdfTitle}`]);
+    expect(await item.locator('.document-meta').textContent()).toContain('Version 2');
+    expect(await item.locator('.tag').textContent()).toBe('Biologie');
+    const file = await downloadWith(item);
+    expect(file.name).toBe(PDF2.name);
+    expect(Buffer.compare(file.bytes, PDF2.buffer)).toBe(0);
+    await item.getByRole('button', { name: 'Ouvrir' }).click();
+    await waitForDrawnCanvas(item);
+    expect(await item.locator('.pdf-page-count').textContent()).toBe('Page 1 sur 1');
+    await item.getByRole('button', { name: 'Fermer l’aperçu' }).click();
+    await item.locator('.preview').waitFor({ state: 'detached' });
+  }, 60_000);
 
   it('logs out, logs in again and still sees both documents', async () => {
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
@@ -151,17 +249,23 @@ describe('a patient in Chromium', () => {
     expect(await listedTitles()).toEqual([`Échographie ${CANARIES.pngTitle}`, `Bilan sanguin ${CANARIES.pdfTitle}`]);
   }, 30_000);
 
-  it('fits a phone-width screen with nothing wider than the viewport', async () => {
+  it('fits a phone-width screen with nothing wider than the viewport, a PDF preview included', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const item = itemOf(CANARIES.pdfTitle);
+    await item.getByRole('button', { name: 'Ouvrir' }).click();
+    await waitForDrawnCanvas(item);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await item.getByRole('button', { name: 'Fermer l’aperçu' }).click();
+    await item.locator('.preview').waitFor({ state: 'detached' });
     await page.setViewportSize({ width: 1280, height: 800 });
-  });
+  }, 30_000);
 
   it('reaches every action of a document with the keyboard, focus visible', async () => {
     await page.getByLabel('Rechercher dans les titres').focus();
     const reached: string[] = [];
-    for (let step = 0; step < 12 && reached.length < 4; step += 1) {
+    for (let step = 0; step < 20 && reached.length < 8; step += 1) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => {
         const element = document.activeElement;
@@ -172,7 +276,7 @@ describe('a patient in Chromium', () => {
         reached.push(focused.text);
       }
     }
-    expect(reached).toEqual(['Ouvrir', 'Supprimer', 'Ouvrir', 'Supprimer']);
+    expect(reached).toEqual(['Ouvrir', 'Télécharger', 'Nouvelle version', 'Supprimer', 'Ouvrir', 'Télécharger', 'Nouvelle version', 'Supprimer']);
   });
 
   it('deletes the image after a confirmation', async () => {
@@ -183,14 +287,16 @@ describe('a patient in Chromium', () => {
     expect(await listedTitles()).toEqual([`Bilan sanguin ${CANARIES.pdfTitle}`]);
   }, 30_000);
 
-  it('shows the access history: the download of the PDF by the patient, the deleted image as such', async () => {
+  it('shows the access history: each reading of the PDF by the patient, the deleted image as such', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Historique des accès' }).click();
     const rows = page.locator('table.history tbody tr');
     await rows.first().waitFor();
     const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
     expect(cells).toContainEqual(['Vous', 'Contenu téléchargé', `Bilan sanguin ${CANARIES.pdfTitle}`]);
     expect(cells).toContainEqual(['Vous', 'Clé du document lue', 'Document supprimé']);
-    expect(cells.filter(([, action]) => action === 'Contenu téléchargé')).toHaveLength(1);
+    // The PDF's content was read five times: preview, download, new version's download and preview, phone preview.
+    expect(cells.filter(([, action, what]) => action === 'Contenu téléchargé' && what === `Bilan sanguin ${CANARIES.pdfTitle}`)).toHaveLength(5);
+    expect(cells).toContainEqual(['Vous', 'Contenu téléchargé', 'Document supprimé']);
   }, 30_000);
 
   it('ATK-34 leaves no canary in DATA_DIR (database, WAL, blobs) nor in what the server reported', () => {

@@ -1,0 +1,283 @@
+// Accessibility of every page of the web app in real Chromium, in French and in English, at desktop width
+// and on a 360x740 phone: axe-core (WCAG 2.0 and 2.1, levels A and AA) finds no violation, nothing is wider
+// than the screen, each page has one h1, <html lang> follows the chosen language, the document title names
+// the page, errors are announced (role=alert) and every control reached by Tab shows where the focus is.
+// One account, one page: the session lives in the page's memory, so logged-in pages are reached through
+// the app's own links, never by reloading.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AxeResults, RunOptions } from 'axe-core';
+import type { Page } from 'playwright-core';
+import { en } from '../../client/locales/en.ts';
+import { fr, type Messages } from '../../client/locales/fr.ts';
+import { launchChromium, type Browser } from './browser.ts';
+import { buildPdf, buildPng } from './fixtures.ts';
+import { startWebServer, type WebServer } from './web-server.ts';
+
+type Lang = 'fr' | 'en';
+const MESSAGES: Record<Lang, Messages> = { fr, en };
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const VIEWPORTS = [{ name: 'desktop', width: 1280, height: 800 }, { name: 'phone', width: 360, height: 740 }] as const;
+
+// Argon2id (sign-up, log-in) takes 1-2 s, much more when the machine is busy with other tests.
+const SLOW = 40_000;
+const ACCOUNT = 'accessible@example.org';
+const PASSWORD = 'une phrase de passe bien lisible';
+// A PDF and an image, so that "Mes documents" shows both kinds of preview.
+const FILES = [
+  { name: 'ordonnance-janvier.pdf', mimeType: 'application/pdf', buffer: buildPdf() },
+  { name: 'radio-du-genou.png', mimeType: 'image/png', buffer: buildPng(120, 80, 'genou') },
+];
+const PREVIEWED = { fr: { title: 'ordonnance-janvier', shown: '.preview canvas' }, en: { title: 'radio-du-genou', shown: '.preview img' } } as const;
+
+let server: WebServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  server = await startWebServer({ api: true });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('pageerror', (error) => { pageErrors.push(error.message); });
+}, 120_000);
+
+afterAll(async () => {
+  await browser.close();
+  await server.close();
+});
+
+/**
+ * One line per violation node: where, which rule, how bad, and axe's own explanation. A page where the
+ * contrast rule found no text to check is reported too: axe would then have proved nothing about it.
+ */
+async function axeViolations(where: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const { violations, contrastChecked } = await page.evaluate(async (tags) => {
+    const { axe } = window as unknown as { axe: { run: (context: Document, options: RunOptions) => Promise<AxeResults> } };
+    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return {
+      violations: results.violations.map((violation) => ({
+        id: violation.id,
+        impact: violation.impact ?? 'unknown',
+        nodes: violation.nodes.map((node) => `${node.target.join(' ')} (${(node.failureSummary ?? '').replace(/\s+/g, ' ')})`),
+      })),
+      contrastChecked: [...results.passes, ...results.violations, ...results.incomplete].some((rule) => rule.id === 'color-contrast'),
+    };
+  }, AXE_TAGS);
+  const lines = violations.flatMap(({ id, impact, nodes }) => nodes.map((node) => `${where}: ${id} [${impact}] ${node}`));
+  return contrastChecked ? lines : [...lines, `${where}: axe checked no text contrast`];
+}
+
+/** What axe does not check: one h1 with the expected text, lang, a title naming the page, no sideways scroll. */
+async function structureProblems(where: string, lang: Lang, heading: string): Promise<string[]> {
+  const seen = await page.evaluate(() => ({
+    headings: [...document.querySelectorAll('h1')].map((h1) => h1.textContent.trim()),
+    lang: document.documentElement.lang,
+    title: document.title,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  }));
+  const problems: string[] = [];
+  if (seen.headings.length !== 1 || seen.headings[0] !== heading) problems.push(`${where}: h1 ${JSON.stringify(seen.headings)}, expected ["${heading}"]`);
+  if (seen.lang !== lang) problems.push(`${where}: <html lang="${seen.lang}">, expected "${lang}"`);
+  if (!seen.title.startsWith(heading)) problems.push(`${where}: title "${seen.title}" does not name the page "${heading}"`);
+  if (seen.overflow > 0) problems.push(`${where}: ${String(seen.overflow)} px wider than the screen`);
+  return problems;
+}
+
+/** Moves the start of sequential focus to the top of the page: the next Tab reaches its first control. */
+async function focusFromTop(): Promise<void> {
+  await page.evaluate(() => {
+    const start = document.createElement('span');
+    start.id = 'a11y-test-start';
+    start.tabIndex = -1;
+    document.body.prepend(start);
+    start.focus();
+  });
+}
+
+/**
+ * Tabs through the whole page from its top: every control reached must show a focus outline whose colour
+ * stands out 3:1 from the background around it (WCAG 1.4.11).
+ */
+async function focusProblems(where: string): Promise<string[]> {
+  await focusFromTop();
+  const problems: string[] = [];
+  const reached: string[] = [];
+  for (let step = 0; step < 60; step += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement;
+      const seen = window as unknown as { a11yReached?: WeakSet<Element> };
+      if (element === null || element === document.body || seen.a11yReached?.has(element) === true) return null;
+      (seen.a11yReached ??= new WeakSet()).add(element);
+      const luminance = (color: string) => {
+        const [r = 0, g = 0, b = 0] = (color.match(/[\d.]+/g) ?? []).map(Number).map((value) => {
+          const channel = value / 255;
+          return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      let around = element.parentElement;
+      while (around !== null && ['transparent', 'rgba(0, 0, 0, 0)'].includes(getComputedStyle(around).backgroundColor)) around = around.parentElement;
+      const background = luminance(getComputedStyle(around ?? document.documentElement).backgroundColor);
+      const style = getComputedStyle(element);
+      const outline = luminance(style.outlineColor);
+      const text = (element.getAttribute('aria-label') ?? element.textContent).trim().slice(0, 40);
+      return {
+        name: `${element.tagName.toLowerCase()}${element.id === '' ? '' : `#${element.id}`} "${text}"`,
+        visible: style.outlineStyle !== 'none' && style.outlineWidth !== '0px',
+        contrast: (Math.max(outline, background) + 0.05) / (Math.min(outline, background) + 0.05),
+      };
+    });
+    if (focused === null) break;
+    reached.push(focused.name);
+    if (!focused.visible) problems.push(`${where}: no visible focus on ${focused.name}`);
+    else if (focused.contrast < 3) problems.push(`${where}: focus outline of ${focused.name} contrasts only ${focused.contrast.toFixed(2)}:1`);
+  }
+  await page.evaluate(() => {
+    document.getElementById('a11y-test-start')?.remove();
+    delete (window as unknown as { a11yReached?: WeakSet<Element> }).a11yReached;
+  });
+  if (reached.length < 3) problems.push(`${where}: Tab reaches only ${reached.join(', ')}`);
+  return problems;
+}
+
+const titles: Record<Lang, Set<string>> = { fr: new Set(), en: new Set() };
+
+/** Every check of the page now shown, at both widths; the heading is awaited first. */
+async function audit(where: string, lang: Lang, heading: string): Promise<string[]> {
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor({ timeout: SLOW });
+  titles[lang].add(await page.title());
+  const problems: string[] = [];
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    const label = `${where} (${lang}, ${viewport.name})`;
+    problems.push(...await axeViolations(label), ...await structureProblems(label, lang, heading));
+  }
+  // The controls and their styles are the same in both languages: one walk, in French, is enough.
+  if (lang === 'fr') problems.push(...await focusProblems(`${where} (${lang}, phone)`));
+  return problems;
+}
+
+async function setLanguage(lang: Lang): Promise<void> {
+  if (await page.evaluate(() => document.documentElement.lang) !== lang) await page.locator('.lang-switch').click();
+  await page.waitForFunction((wanted) => document.documentElement.lang === wanted, lang);
+}
+
+async function navigate(name: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+}
+
+async function announced(text: string): Promise<void> {
+  await page.getByRole('alert').filter({ hasText: text }).waitFor({ timeout: SLOW });
+}
+
+describe('accessibility of the web app (axe-core, WCAG 2.1 AA)', () => {
+  it('logged out, in French and in English: home, sign-up with an error, log-in, recovery, not found', async () => {
+    const problems: string[] = [];
+    for (const lang of ['fr', 'en'] as const) {
+      const m = MESSAGES[lang];
+      await page.goto(server.url);
+      await setLanguage(lang);
+      problems.push(...await audit('home', lang, m.title));
+      await focusFromTop();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(m.skipToContent);
+      expect(await page.locator('.skip-link').isVisible()).toBe(true);
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+      await navigate(m.navSignUp);
+      await page.getByLabel(m.accountIdLabel).fill(ACCOUNT);
+      await page.getByLabel(m.passwordLabel, { exact: true }).fill(PASSWORD);
+      await page.getByLabel(m.passwordAgainLabel).fill(`${PASSWORD} !`);
+      await page.getByRole('button', { name: m.signUpSubmit }).click();
+      await announced(m.passwordMismatch);
+      problems.push(...await audit('sign-up with an error', lang, m.signUpTitle));
+      await navigate(m.navLogIn);
+      problems.push(...await audit('log-in', lang, m.logInTitle));
+      await page.getByRole('link', { name: m.forgotPassword }).click();
+      problems.push(...await audit('recover', lang, m.recoverTitle));
+      await page.goto(new URL('/nulle-part', server.url).href);
+      await setLanguage(lang);
+      problems.push(...await audit('not found', lang, m.notFoundTitle));
+      expect(titles[lang].size, `titles in ${lang}: ${[...titles[lang]].join(' | ')}`).toBe(5);
+    }
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('signs up: the recovery words in French and in English, then a refused log-in is announced', async () => {
+    const problems: string[] = [];
+    await page.goto(new URL('/inscription', server.url).href);
+    await page.getByLabel(fr.accountIdLabel).fill(ACCOUNT);
+    await page.getByLabel(fr.passwordLabel, { exact: true }).fill(PASSWORD);
+    await page.getByLabel(fr.passwordAgainLabel).fill(PASSWORD);
+    await page.getByRole('button', { name: fr.signUpSubmit }).click();
+    await page.getByTestId('recovery-words').waitFor({ timeout: SLOW });
+    // The form that had the focus is gone: the focus is on the words' heading, read next by screen readers.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('recovery-title');
+    problems.push(...await audit('recovery words', 'fr', fr.signUpTitle));
+    await setLanguage('en');
+    problems.push(...await audit('recovery words', 'en', en.signUpTitle));
+    // The words stay French (the language chosen at sign-up) and say so to screen readers.
+    expect(await page.getByTestId('recovery-words').getAttribute('lang')).toBe('fr');
+    await page.getByRole('button', { name: en.recoveryConfirm }).click();
+    await page.getByRole('heading', { level: 1, name: en.logInTitle }).waitFor();
+    await page.getByLabel(en.accountIdLabel).fill(ACCOUNT);
+    await page.getByLabel(en.passwordLabel).fill('not the right password');
+    await page.getByRole('button', { name: en.logInSubmit }).click();
+    await announced(en.errorWrongCredentials);
+    problems.push(...await audit('log-in refused', 'en', en.logInTitle));
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('logged in, in French and in English: documents (a PDF, then an image previewed), add documents, history, account with its errors', async () => {
+    const problems: string[] = [];
+    await page.getByLabel(en.passwordLabel).fill(PASSWORD);
+    await page.getByRole('button', { name: en.logInSubmit }).click();
+    await page.getByRole('heading', { level: 1, name: en.documentsTitle }).waitFor({ timeout: SLOW });
+    for (const lang of ['fr', 'en'] as const) {
+      const m = MESSAGES[lang];
+      await setLanguage(lang);
+      titles[lang].clear();
+      await navigate(m.navAdd);
+      await page.getByRole('button', { name: m.uploadSubmit }).click();
+      await announced(m.noFiles);
+      await page.getByLabel(m.filesLabel).setInputFiles(FILES);
+      await page.locator('.file-row').nth(1).waitFor();
+      expect(await page.getByRole('alert').filter({ hasText: m.noFiles }).count(), 'the error is gone once files are chosen').toBe(0);
+      problems.push(...await audit('add documents with files', lang, m.addTitle));
+      if (lang === 'fr') {
+        await page.getByRole('button', { name: m.uploadSubmit }).click();
+        await page.getByRole('status').filter({ hasText: m.uploadAllDone }).waitFor({ timeout: SLOW });
+        problems.push(...await audit('add documents, sent', lang, m.addTitle));
+      }
+      await navigate(m.navDocuments);
+      await page.locator('.documents .document-title').nth(1).waitFor({ timeout: SLOW });
+      problems.push(...await audit('documents', lang, m.documentsTitle));
+      const previewed = page.locator('.document').filter({ hasText: PREVIEWED[lang].title });
+      await previewed.getByRole('button', { name: m.open, exact: true }).click();
+      await previewed.locator(PREVIEWED[lang].shown).waitFor({ timeout: SLOW });
+      problems.push(...await audit(`documents, ${PREVIEWED[lang].title} previewed`, lang, m.documentsTitle));
+      await navigate(m.navHistory);
+      await page.locator('table.history tbody tr').first().waitFor({ timeout: SLOW });
+      problems.push(...await audit('history', lang, m.historyTitle));
+      await navigate(m.navAccount);
+      await page.getByLabel(m.currentPasswordLabel).fill(PASSWORD);
+      await page.getByLabel(m.newPasswordLabel, { exact: true }).fill(`${PASSWORD} 2`);
+      await page.getByLabel(m.newPasswordAgainLabel).fill(`${PASSWORD} 3`);
+      await page.getByRole('button', { name: m.changePasswordSubmit }).click();
+      await announced(m.passwordMismatch);
+      await page.getByLabel(m.deleteAccountConfirmLabel).fill('quelqu.un@example.org');
+      await page.getByLabel(m.deleteAccountPasswordLabel).fill(PASSWORD);
+      await page.getByRole('button', { name: m.deleteAccountSubmit }).click();
+      await announced(m.deleteAccountMismatch);
+      problems.push(...await audit('account with both errors', lang, m.accountTitle));
+      expect(titles[lang].size, `titles in ${lang}: ${[...titles[lang]].join(' | ')}`).toBe(4);
+    }
+    expect(problems).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
