@@ -3,7 +3,7 @@
 // injected one RECORD_UNEXPECTED); each version is opened by open-version.ts. Payloads stream through the
 // decryptor with their hash checked at the end: a consumer MUST discard the output when the stream errors.
 import { sha256 as sha256Hasher } from '@noble/hashes/sha2.js';
-import { createDocumentDecryptor, type ChunkAeadFactory } from '../../crypto/document.ts';
+import { createDocumentDecryptor, documentPayloadLength, type ChunkAeadFactory } from '../../crypto/document.ts';
 import { CryptoError } from '../../crypto/errors.ts';
 import { constantTimeEqual } from '../../crypto/primitives.ts';
 import { documentManifestHash } from '../../crypto/manifest.ts';
@@ -19,6 +19,11 @@ import { ApiClientError, request, requestStream, type ApiClient } from './api.ts
 import { openVersion, writersOf, type OpenedVersion } from './open-version.ts';
 import { fetchVaultManifest, nextVaultManifest, type VaultState } from './vault.ts';
 
+/**
+ * A verified document. Sizes and times come from signed data, never from the server's columns (ATK-13):
+ * payloadSize is the padded length the signed realLength gives, updatedAt the author-signed creation time
+ * of the current version.
+ */
 export interface DocumentEntry {
   documentId: string;
   version: number;
@@ -48,7 +53,10 @@ export async function listDocuments(api: ApiClient, account: UnlockedAccount, st
     const context = { vaultId: account.vaultId, documentId: summary.documentId, version: record.currentVersion };
     const opened = openVersion(account, writers, servedAt(served, index), context, record.manifestHash);
     opened.fileKey.fill(0);
-    return { documentId: summary.documentId, version: context.version, payloadSize: summary.payloadSize, updatedAt: summary.updatedAt, metadata: opened.metadata };
+    return {
+      documentId: summary.documentId, version: context.version, metadata: opened.metadata,
+      payloadSize: documentPayloadLength(opened.metadata.realLength), updatedAt: opened.manifest.createdAt,
+    };
   });
 }
 
@@ -62,6 +70,7 @@ export interface Download {
   documentId: string;
   version: number;
   metadata: DocumentMetadata;
+  /** The encrypted size, from the signed realLength (not the server's column). */
   payloadSize: number;
   /** The plaintext. Trust it only if the stream closes without error. */
   stream: ReadableStream<Uint8Array>;
@@ -69,8 +78,9 @@ export interface Download {
 
 /** Opens one version and streams its plaintext; the manifest and file key are checked before any byte. */
 export async function downloadDocument(api: ApiClient, account: UnlockedAccount, state: VaultState, documentId: string, options: DownloadOptions = {}): Promise<Download> {
-  const { opened, payloadSize } = await openDocument(api, account, state, documentId, options.version);
+  const opened = await openDocument(api, account, state, documentId, options.version);
   const { context } = opened;
+  const payloadSize = documentPayloadLength(opened.metadata.realLength);
   const path = `/api/vaults/${account.vaultId}/documents/${documentId}/versions/${String(context.version)}/payload`;
   const payload = await requestStream(api, 'GET', path);
   const stream = payload
@@ -98,7 +108,7 @@ export async function deleteDocument(api: ApiClient, account: UnlockedAccount, s
   state.head = next.head;
 }
 
-async function openDocument(api: ApiClient, account: UnlockedAccount, state: VaultState, documentId: string, version?: number): Promise<{ opened: OpenedVersion; payloadSize: number }> {
+async function openDocument(api: ApiClient, account: UnlockedAccount, state: VaultState, documentId: string, version?: number): Promise<OpenedVersion> {
   const vault = await fetchVaultManifest(api, account, state);
   if (vault === null) throw new ApiClientError('NOT_FOUND', 404);
   const record = recordOf(vault, documentId);
@@ -107,8 +117,7 @@ async function openDocument(api: ApiClient, account: UnlockedAccount, state: Vau
   const served = await fetchVersion(api, account.vaultId, documentId, wanted);
   const listedHash = wanted === record.currentVersion ? record.manifestHash : undefined;
   const context = { vaultId: account.vaultId, documentId, version: wanted };
-  const opened = openVersion(account, writersOf(account, vault, Date.now()), served, context, listedHash);
-  return { opened, payloadSize: served.payloadSize };
+  return openVersion(account, writersOf(account, vault, Date.now()), served, context, listedHash);
 }
 
 /** The record of a document in the signed manifest; NOT_FOUND when the owner never listed it. */

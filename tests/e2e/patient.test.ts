@@ -129,7 +129,7 @@ describe('a patient in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'Identifiant ou mot de passe incorrect.' }).waitFor();
   }, 30_000);
 
-  it('ATK-32 logs in with nothing in localStorage, sessionStorage or script-readable cookies', async () => {
+  it('ATK-31 ATK-32 logs in with nothing in localStorage, sessionStorage or script-readable cookies; the session cookie is __Host-, HttpOnly, Secure, SameSite=Strict', async () => {
     await logIn();
     await page.getByRole('heading', { name: 'Mes documents' }).waitFor();
     await page.getByText('Aucun document pour l’instant.').waitFor();

@@ -1,0 +1,100 @@
+// The scene of every adversarial test: the real server (createApp on a throwaway DATA_DIR) behind the
+// tamper layer, and a few real accounts made once per file through the real client core (Argon2id costs
+// ~0.5 s a login, so each file makes as few as it can and reuses them).
+import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
+import { createApiClient, isApiClientError, type ApiClient } from '../../client/core/api.ts';
+import { uploadDocument } from '../../client/core/upload.ts';
+import type { VaultState } from '../../client/core/vault.ts';
+import { isCryptoError } from '../../crypto/errors.ts';
+import type { DocumentMetadata } from '../../crypto/metadata.ts';
+import { ORIGIN, startServer, type TestServer } from '../integration/harness.ts';
+import { TamperLayer } from './tamper.ts';
+
+export const PASSWORD = 'cheval correct agrafe batterie';
+
+export interface Person {
+  accountId: string;
+  account: UnlockedAccount;
+  recoveryWords: string[];
+  /** The bearer token of this person's session. */
+  token: string;
+}
+
+export interface World {
+  server: TestServer;
+  tamper: TamperLayer;
+  /** A client for `person` whose every request goes through the tamper layer. */
+  api(person?: Person): ApiClient;
+  close(): void;
+}
+
+export async function openWorld(): Promise<World> {
+  const server = await startServer();
+  const tamper = new TamperLayer((url, init) => server.app.request(url, init));
+  return {
+    server, tamper,
+    api: (person) => createApiClient(ORIGIN, { token: person?.token, fetch: tamper.fetch }),
+    close: () => { server.close(); },
+  };
+}
+
+/** Signs up and logs in through the real client core, with no tampering. */
+export async function newPerson(world: World, accountId: string): Promise<Person> {
+  world.tamper.reset();
+  const client = world.api();
+  const { recoveryWords } = await signUp(client, accountId, PASSWORD);
+  const account = await logIn(client, accountId, PASSWORD);
+  return { accountId, account, recoveryWords, token: client.token ?? '' };
+}
+
+export const METADATA: Omit<DocumentMetadata, 'realLength'> = {
+  title: 'Bilan sanguin', category: '11502-2', dateOfCare: '2026-02-14', author: 'Dr Exemple', fileName: 'bilan.txt', mimeType: 'text/plain',
+};
+
+/** Uploads `plaintext` honestly as a new document (or a new version of `documentId`). */
+export async function uploadHonestly(world: World, person: Person, state: VaultState, plaintext: Uint8Array, options: { documentId?: string; metadata?: Partial<DocumentMetadata> } = {}): Promise<string> {
+  world.tamper.reset();
+  const stream = new ReadableStream<Uint8Array>({ start: (controller) => { controller.enqueue(plaintext.slice()); controller.close(); } });
+  const metadata = { ...METADATA, ...options.metadata };
+  const result = await uploadDocument(world.api(person), person.account, state, { stream, size: plaintext.length, metadata, documentId: options.documentId });
+  return result.documentId;
+}
+
+/** The CryptoError or ApiClientError code `promise` rejects with; '(none)' if it does not reject. */
+export { rejectionCode as failureCode } from '../error-code.ts';
+
+/** What a consumer reading `stream` to its end received before it failed, and the code it failed with. */
+export async function drain(stream: ReadableStream<Uint8Array>): Promise<{ released: Uint8Array; code: string }> {
+  const parts: Uint8Array[] = [];
+  const reader = stream.getReader();
+  let code = '(closed)';
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) parts.push(next.value.slice());
+  } catch (error) {
+    if (!isCryptoError(error) && !isApiClientError(error)) throw error;
+    code = error.code;
+  }
+  const released = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    released.set(part, offset);
+    offset += part.length;
+  }
+  return { released, code };
+}
+
+/** Deterministic test content: `length` bytes that differ from chunk to chunk. */
+export function content(length: number, seed = 1): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(length);
+  let x = seed * 2_654_435_761 >>> 0;
+  for (let i = 0; i < length; i += 1) {
+    x = (x * 1_103_515_245 + 12_345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** True when the vault's state was only read: no POST, PUT or DELETE after the last login. */
+export function onlyReads(calls: readonly string[]): boolean {
+  return calls.every((call) => call.startsWith('GET '));
+}
