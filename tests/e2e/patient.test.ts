@@ -1,17 +1,23 @@
 // A patient in real Chromium, through the built web app and the real server on a throwaway DATA_DIR: sign
 // up (the recovery words read from the page), log in, add a PDF and an image whose bytes, titles and file
 // names hold canaries, see them, preview both in the page, download one and compare bytes, add a new version
-// of it, delete one, log out and in again. Then the server's files must hold none of the canaries (ATK-34)
-// and browser storage must be empty (ATK-32).
+// of it, delete one, log out and in again. The server runs as `npm start` runs it. Then neither its files
+// nor what it printed may hold a canary (ATK-34), checked here byte by byte and again by the auditors' own
+// tool (vault-audit) over DATA_DIR and the server's output, and browser storage must be empty (ATK-32).
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { parseRecoveryWords } from '../../crypto/recovery-key.ts';
 import { launchChromium, type Browser } from './browser.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
-import { startWebServer, type WebServer } from './web-server.ts';
+import { filesUnder } from './files-under.ts';
+import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { REPO_ROOT } from '../paths.ts';
 
 const ACCOUNT = 'patiente@example.org';
 const PASSWORD = 'une phrase de passe assez longue';
@@ -28,7 +34,7 @@ const PNG = { name: `${CANARIES.pngName}.png`, mimeType: 'image/png', buffer: bu
 /** The new version of PDF: one page only, so its preview differs. */
 const PDF2 = { name: `${CANARIES.pdf2Name}.pdf`, mimeType: 'application/pdf', buffer: buildPdf({ pages: 1, comment: CANARIES.pdf2Body }) };
 
-let server: WebServer;
+let server: ServerProcess;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -36,7 +42,7 @@ const pageErrors: string[] = [];
 const sent: { request: string; body: Buffer }[] = [];
 
 beforeAll(async () => {
-  server = await startWebServer({ api: true });
+  server = await startServerProcess();
   browser = await launchChromium();
   page = await browser.context.newPage();
   browser.context.on('request', (request) => {
@@ -93,14 +99,6 @@ async function waitForDrawnCanvas(item: Locator): Promise<void> {
 async function downloadWith(item: Locator): Promise<{ name: string; bytes: Buffer }> {
   const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Télécharger', exact: true }).click()]);
   return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
-}
-
-/** Every byte under DATA_DIR (database, WAL, blobs, temporary uploads). */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 describe('a patient in Chromium', () => {
@@ -299,8 +297,8 @@ describe('a patient in Chromium', () => {
     expect(cells).toContainEqual(['Vous', 'Contenu téléchargé', 'Document supprimé']);
   }, 30_000);
 
-  it('ATK-34 leaves no canary in DATA_DIR (database, WAL, blobs) nor in what the server reported', () => {
-    const files = filesUnder(server.dataDir ?? '');
+  it('ATK-34 leaves no canary in DATA_DIR (database, WAL, blobs) nor in what the server printed', () => {
+    const files = filesUnder(server.dataDir);
     expect(files.some((path) => path.endsWith('-wal'))).toBe(true);
     expect(files.some((path) => path.includes('blobs'))).toBe(true);
     const found = files.flatMap((path) => {
@@ -308,9 +306,26 @@ describe('a patient in Chromium', () => {
       return Object.values(CANARIES).filter((value) => bytes.includes(value)).map((value) => `${value} in ${path}`);
     });
     expect(found).toEqual([]);
-    expect(server.reported).toEqual([]);
+    expect(server.output()).toMatch(/^Coffre santé : http/);
+    expect(Object.values(CANARIES).filter((value) => server.output().includes(value))).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('ATK-34 passes vault-audit, run as an auditor runs it, over DATA_DIR and the server output: exit 0, no canary in any form', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'e2e-audit-'));
+    try {
+      const log = join(work, 'server.log');
+      writeFileSync(log, server.output());
+      const canaries = Object.values(CANARIES).flatMap((value) => ['--canary', value]);
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/audit/main.ts', '--data', server.dataDir, '--logs', log, ...canaries, '--json'], { cwd: REPO_ROOT });
+      const report = JSON.parse(stdout) as { errors: number; canaries: { count: number; hits: number }; tables: { name: string; rows: number }[] };
+      expect(report.errors).toBe(0);
+      expect(report.canaries).toMatchObject({ count: Object.keys(CANARIES).length, hits: 0 });
+      expect(report.tables.find((table) => table.name === 'access_events')?.rows).toBeGreaterThan(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('ATK-34 sends no canary and never the password in any request body, uploads included', () => {
     expect(sent.filter(({ request }) => request.startsWith('PUT /api/vaults/')).length).toBeGreaterThanOrEqual(2);
