@@ -83,9 +83,16 @@ export async function logIn(api: ApiClient, accountId: string, password: string,
     throw new ApiClientError('BAD_RESPONSE', 200);
   }
   const context = { accountId, purpose: 'password' as const, kdfParamsHash: kdfParamsHash(kdf) };
-  const { identity } = unwrapPrivateBundle(keys.keyEncryptionKey, context, fromBase64url(answer.account.wrappedPrivateBundle));
-  const bundle = verifyOwnBundle(fromBase64url(answer.account.publicBundle), accountId, identity);
-  return { accountId, identity, bundle, vaultId: await ownVaultId(api) };
+  try {
+    const { identity } = unwrapPrivateBundle(keys.keyEncryptionKey, context, fromBase64url(answer.account.wrappedPrivateBundle));
+    const bundle = verifyOwnBundle(fromBase64url(answer.account.publicBundle), accountId, identity);
+    return { accountId, identity, bundle, vaultId: await ownVaultId(api) };
+  } catch (error) {
+    // A bundle that does not open (ATK-01) leaves no usable session behind in this client: nothing more is
+    // sent with it, and the server ends it at its idle expiry.
+    api.token = undefined;
+    throw error;
+  }
 }
 
 /** Ends the session on the server and forgets the token. */

@@ -70,7 +70,12 @@ export async function request(api: ApiClient, method: string, path: string, sche
 /** Calls the API and returns the successful answer's body as a byte stream (payload downloads). */
 export async function requestStream(api: ApiClient, method: string, path: string, options: RequestOptions = {}): Promise<ReadableStream<Uint8Array>> {
   const response = await send(api, method, path, options);
-  if (response.body === null) throw new ApiClientError('BAD_RESPONSE', response.status);
+  // Only an asked-for Range may come back partial: a 206 to a whole-file request is a truncation in disguise.
+  const askedRange = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'range');
+  if (response.body === null || (response.status !== 200 && !askedRange)) {
+    await response.body?.cancel();
+    throw new ApiClientError('BAD_RESPONSE', response.status);
+  }
   return response.body;
 }
 

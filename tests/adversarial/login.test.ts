@@ -56,10 +56,13 @@ describe('ATK-01 key bundle at login', () => {
   it('ATK-01 a mauled wrapped bundle (a flipped tag bit, another format version) is KEY_BUNDLE_INVALID; no key is used', async () => {
     for (const [name, edit] of [['flip tag', (bytes: Uint8Array) => flipBit(bytes, -1)], ['version 2', (bytes: Uint8Array) => flipBit(bytes, 1, 1)]] as const) {
       world.tamper.use(editBase64Field(name, SESSIONS, 'account.wrappedPrivateBundle', edit, 'POST'));
-      expect(await failureCode(logIn(world.api(), 'alice@example.org', PASSWORD))).toBe('KEY_BUNDLE_INVALID');
+      const client = world.api();
+      expect(await failureCode(logIn(client, 'alice@example.org', PASSWORD))).toBe('KEY_BUNDLE_INVALID');
       expect(world.tamper.fired).toEqual([name]);
-      // Nothing after the login answer: not even the vault list, which needs an unlocked account.
+      // Nothing after the login answer: not even the vault list, which needs an unlocked account; and the
+      // client keeps no session token to send anything with.
       expect(world.tamper.calls()).toEqual(LOGIN_CALLS);
+      expect(client.token).toBeUndefined();
     }
   });
 

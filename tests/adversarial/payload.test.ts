@@ -10,7 +10,7 @@ import type { VaultState } from '../../client/core/vault.ts';
 import { DOCUMENT_HEADER_BYTES, LENGTH_PREFIX_BYTES } from '../../crypto/document.ts';
 import { CHUNK_SIZE, SEALED_CHUNK_SIZE } from '../../crypto/stream.ts';
 import { concat, editBytes, flipBit, partialContent, type Mutation } from './tamper.ts';
-import { content, drain, newPerson, onlyReads, openWorld, uploadHonestly, type Person, type World } from './world.ts';
+import { content, drain, failureCode, newPerson, onlyReads, openWorld, uploadHonestly, type Person, type World } from './world.ts';
 
 const PAYLOAD = /\/documents\/[^/]+\/versions\/\d+\/payload$/;
 /** 12 chunks: more than the 8 the decryptor keeps in flight, so a fault deep in the stream surfaces mid-way. */
@@ -130,8 +130,10 @@ describe('payload tampering', () => {
     expect(await attack(large, LARGE, editBytes('cut after chunk 6', PAYLOAD, (bytes) => bytes.slice(0, chunkAt(7))), 7)).toBe('MANIFEST_MISMATCH');
   });
 
-  it('ATK-09 answers 206 Partial Content with the first chunks only: MANIFEST_MISMATCH', async () => {
-    expect(await attack(large, LARGE, partialContent('206 for chunks 0-2', PAYLOAD, 0, chunkAt(3) - 1), 3)).toBe('MANIFEST_MISMATCH');
+  it('ATK-09 answers 206 Partial Content with the first chunks only to a whole-file request: BAD_RESPONSE before any byte', async () => {
+    world.tamper.use(partialContent('206 for chunks 0-2', PAYLOAD, 0, chunkAt(3) - 1));
+    expect(await failureCode(downloadDocument(world.api(alice), alice.account, state, large))).toBe('BAD_RESPONSE');
+    expect(world.tamper.fired).toEqual(['206 for chunks 0-2']);
   });
 
   it('ATK-09 serves the header alone, or nothing at all: MANIFEST_MISMATCH, nothing released', async () => {
