@@ -1,5 +1,6 @@
 // The CryptoError code a synchronous call fails with, for tests that compare codes across many inputs.
 import { isApiClientError } from '../client/core/api.ts';
+import { isWeakPasswordError } from '../client/core/password-policy.ts';
 import { isCryptoError, type CryptoErrorCode } from '../crypto/errors.ts';
 
 /** The code `run` throws, 'no error' when it returns; any other exception is rethrown (a bug). */
@@ -13,13 +14,13 @@ export function codeOf(run: () => unknown): CryptoErrorCode | 'no error' {
   }
 }
 
-/** The CryptoError or API error code `promise` rejects with, '(none)' when it resolves; anything else is rethrown. */
+/** The CryptoError, API error or PASSWORD_TOO_WEAK code `promise` rejects with, '(none)' when it resolves; anything else is rethrown. */
 export async function rejectionCode(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
     return '(none)';
   } catch (error) {
-    if (isCryptoError(error) || isApiClientError(error)) return error.code;
+    if (isCryptoError(error) || isApiClientError(error) || isWeakPasswordError(error)) return error.code;
     throw error;
   }
 }

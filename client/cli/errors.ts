@@ -1,6 +1,7 @@
 // How the command-line client reports failures: one French sentence per stable code, the code itself in
 // brackets (for scripts and support), and a documented exit code. Messages never hold keys, tokens,
 // titles, file names or account ids.
+import { isWeakPasswordError, MIN_PASSWORD_LENGTH } from '../core/password-policy.ts';
 import { isCryptoError } from '../../crypto/errors.ts';
 import { isApiClientError } from '../core/api.ts';
 
@@ -47,6 +48,8 @@ const API_MESSAGES: Record<string, [string, number]> = {
   NETWORK: ['serveur injoignable (vérifiez --server)', EXIT.NETWORK],
   BAD_RESPONSE: ['réponse du serveur non conforme', EXIT.NETWORK],
   INTERNAL: ['erreur interne du serveur', EXIT.NETWORK],
+  INSUFFICIENT_STORAGE: ['le serveur n’a plus assez de place pour enregistrer ce fichier ; rien n’a été enregistré à moitié, réessayez plus tard', EXIT.REFUSED],
+  STORAGE_UNAVAILABLE: ['le serveur ne peut pas enregistrer de fichiers pour le moment ; rien n’a été enregistré à moitié, réessayez plus tard', EXIT.REFUSED],
 };
 
 const CRYPTO_MESSAGES: Record<string, [string, number]> = {
@@ -76,6 +79,12 @@ export function describeError(error: unknown): ErrorReport {
   if (isCryptoError(error)) {
     const [message, exit] = CRYPTO_MESSAGES[error.code] ?? ['contrôle d’intégrité échoué : données altérées ou falsifiées, rien n’a été conservé', EXIT.INTEGRITY];
     return { message, code: error.code, exit };
+  }
+  if (isWeakPasswordError(error)) {
+    const message = error.reason === 'too-short'
+      ? `mot de passe trop court : au moins ${String(MIN_PASSWORD_LENGTH)} caractères`
+      : 'mot de passe trop courant ou trop facile à deviner : choisissez une phrase de plusieurs mots';
+    return { message, code: error.code, exit: EXIT.USAGE };
   }
   if (error instanceof RangeError || error instanceof TypeError) {
     return { message: CLI_MESSAGES.BAD_METADATA, code: 'BAD_INPUT', exit: EXIT.USAGE };

@@ -9,6 +9,7 @@ import { preLoginResponseSchema, recoveryStartResponseSchema } from '../../share
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { kdfFromWire, kdfToWire, verifyOwnBundle, type UnlockedAccount } from './account.ts';
 import { request, type ApiClient } from './api.ts';
+import { assertPasswordAcceptable } from './password-policy.ts';
 
 /**
  * Sets a new password with the recovery words. Order matters: the words are checked (RECOVERY_PHRASE_INVALID)
@@ -18,6 +19,7 @@ import { request, type ApiClient } from './api.ts';
  */
 export async function recoverAccount(api: ApiClient, accountId: string, words: string, newPassword: string): Promise<void> {
   const recoveryKey = parseRecoveryWords(words);
+  await assertPasswordAcceptable(newPassword, accountId);
   await initPrimitives();
   const recovery = deriveRecoveryKeys(recoveryKey, accountId);
   recoveryKey.fill(0);
@@ -36,6 +38,7 @@ export async function recoverAccount(api: ApiClient, accountId: string, words: s
  * pre-login gives (judged first, ATK-25); the server revokes every other session and keeps this one.
  */
 export async function changePassword(api: ApiClient, account: UnlockedAccount, currentPassword: string, newPassword: string): Promise<void> {
+  await assertPasswordAcceptable(newPassword, account.accountId);
   const current = await currentKeys(api, account.accountId, currentPassword);
   const material = await passwordMaterial({ accountId: account.accountId, identity: account.identity }, newPassword);
   await request(api, 'PUT', '/api/accounts/me/password', null, { json: { currentAuthKey: toBase64url(current.authKey), ...material } });

@@ -12,6 +12,7 @@ import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { loginResponseSchema } from '../../shared/sessions.ts';
 import { listVaultsResponseSchema } from '../../shared/vaults.ts';
 import { ApiClientError, request, type ApiClient } from './api.ts';
+import { assertPasswordAcceptable } from './password-policy.ts';
 
 /** An account after log-in: its keys live only in this object, in memory. */
 export interface UnlockedAccount {
@@ -34,6 +35,7 @@ export interface SignUpResult {
  * free (ATK-28), so success here does not prove the account is ours: the caller logs in next.
  */
 export async function signUp(api: ApiClient, accountId: string, password: string, language: RecoveryLanguage = 'fr'): Promise<SignUpResult> {
+  await assertPasswordAcceptable(password, accountId);
   await initPrimitives();
   const kdf = newKdfParams();
   const keys = await deriveAccountKeys(password, kdf);

@@ -20,6 +20,9 @@ const BY_CODE: Record<string, keyof Messages> = {
   NOT_FOUND: 'errorNotFound',
   INVALID_INPUT: 'errorInvalidInput',
   RECOVERY_PHRASE_INVALID: 'errorRecoveryWords',
+  PASSWORD_TOO_WEAK: 'errorPasswordTooWeak',
+  INSUFFICIENT_STORAGE: 'errorServerFull',
+  STORAGE_UNAVAILABLE: 'errorServerStorage',
 };
 
 /** What UNAUTHENTICATED means during each kind of form: the credentials it checked were wrong. */

@@ -1,6 +1,9 @@
 // A rough strength hint for the sign-up form, from length and variety only. It guides; it does not judge
-// (Argon2id at 64 MiB is what makes guessing slow). The floor of 12 characters is enforced by the form.
-export const MIN_PASSWORD_LENGTH = 12;
+// (Argon2id at 64 MiB is what makes guessing slow). The floor of 12 characters is enforced by the form, and
+// the client core refuses common or guessable passwords (client/core/password-policy.ts).
+import { MIN_PASSWORD_LENGTH } from '../core/password-policy.ts';
+
+export { MIN_PASSWORD_LENGTH };
 
 export type Strength = 'weak' | 'fair' | 'good';
 

@@ -144,6 +144,7 @@ export const en: Messages = {
   errorWrongPassword: 'Wrong password.',
   errorRecoveryWords: 'These words are not a valid recovery phrase: check there are 24 of them, in order, with no typo.',
   errorSessionExpired: 'Your session expired. Please log in again.',
+  errorPasswordTooWeak: 'This password is too common or too easy to guess. Choose instead a sentence of several words that only you know.',
   errorWeakServerParams: 'The server asks for password-protection parameters that are too weak (or abnormal). For safety, nothing was sent.',
   errorNetwork: 'The server does not answer. Check your connection and try again.',
   errorIntegrity: 'Integrity check failed: data from the server was altered or is incomplete. Nothing was opened.',
@@ -153,5 +154,7 @@ export const en: Messages = {
   errorConflict: 'The vault changed meanwhile. Reload the list and try again.',
   errorNotFound: 'This document no longer exists.',
   errorInvalidInput: 'Some input is not accepted (title too long, invalid date…).',
+  errorServerFull: 'The server has no room left to store this file. Nothing was half-saved: try again later or tell whoever runs the server.',
+  errorServerStorage: 'The server cannot store files right now. Nothing was half-saved: try again later or tell whoever runs the server.',
   errorGeneric: 'An unexpected error occurred. Please try again.',
 };

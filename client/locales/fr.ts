@@ -152,6 +152,7 @@ export const fr = {
   errorWrongPassword: 'Mot de passe incorrect.',
   errorRecoveryWords: 'Ces mots ne forment pas une phrase de secours valide : vérifiez qu’il y en a 24, dans l’ordre, sans faute de frappe.',
   errorSessionExpired: 'Votre session a expiré. Reconnectez-vous.',
+  errorPasswordTooWeak: 'Ce mot de passe est trop courant ou trop facile à deviner. Choisissez plutôt une phrase de plusieurs mots que vous seul connaissez.',
   errorWeakServerParams: 'Le serveur demande des paramètres de protection du mot de passe trop faibles (ou anormaux). Par sécurité, rien n’a été envoyé.',
   errorNetwork: 'Le serveur ne répond pas. Vérifiez votre connexion et réessayez.',
   errorIntegrity: 'Contrôle d’intégrité échoué : des données reçues du serveur ont été modifiées ou sont incomplètes. Rien n’a été ouvert.',
@@ -161,6 +162,8 @@ export const fr = {
   errorConflict: 'Le coffre a changé entre-temps. Rechargez la liste et réessayez.',
   errorNotFound: 'Ce document n’existe plus.',
   errorInvalidInput: 'Une information saisie n’est pas acceptée (titre trop long, date invalide…).',
+  errorServerFull: 'Le serveur n’a plus assez de place pour enregistrer ce fichier. Rien n’a été enregistré à moitié : réessayez plus tard ou prévenez la personne qui gère le serveur.',
+  errorServerStorage: 'Le serveur ne peut pas enregistrer de fichiers pour le moment. Rien n’a été enregistré à moitié : réessayez plus tard ou prévenez la personne qui gère le serveur.',
   errorGeneric: 'Une erreur inattendue est survenue. Réessayez.',
 };
 

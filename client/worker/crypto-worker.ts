@@ -7,6 +7,7 @@ import { changePassword, deleteAccount, recoverAccount } from '../core/account-r
 import { createApiClient, isApiClientError } from '../core/api.ts';
 import { deleteDocument, downloadDocument, listDocuments } from '../core/documents.ts';
 import { accessHistory } from '../core/history.ts';
+import { isWeakPasswordError } from '../core/password-policy.ts';
 import { uploadDocument } from '../core/upload.ts';
 import type { VaultState } from '../core/vault.ts';
 import { isCryptoError } from '../../crypto/errors.ts';
@@ -97,6 +98,7 @@ function failureOf(error: unknown): WorkerFailure {
   if (isApiClientError(error)) return { source: 'api', code: error.code };
   if (isCryptoError(error)) return { source: 'crypto', code: error.code };
   if (error instanceof LockedError) return { source: 'api', code: 'UNAUTHENTICATED' };
+  if (isWeakPasswordError(error)) return { source: 'input', code: error.code };
   if (error instanceof RangeError || error instanceof TypeError) return { source: 'input', code: 'INVALID_INPUT' };
   return { source: 'unknown', code: 'UNKNOWN' };
 }

@@ -3,7 +3,7 @@
 // parameters, or tells known ids from unknown ones. Each test checks the exact error AND what the client
 // sent after it: nothing derived from keys it could not verify.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { logIn } from '../../client/core/account.ts';
+import { logIn, signUp } from '../../client/core/account.ts';
 import { changePassword, deleteAccount, recoverAccount } from '../../client/core/account-recovery.ts';
 import { DEFAULT_KDF, deriveAccountKeys } from '../../crypto/password.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
@@ -209,5 +209,21 @@ describe('ATK-27 offline guessing from what the server stores', () => {
       expect(value.includes(recoveryAuthKey)).toBe(false);
     }
     expect(Buffer.from(row.auth_key_hash as Uint8Array)).toHaveLength(32);
+  });
+
+  it('ATK-27 a common, short or id-based password is refused before anything is derived or sent, at sign-up, change and recovery', async () => {
+    const words = alice.recoveryWords.join(' ');
+    for (const weak of ['motdepasse123', 'azertyuiop123', 'court']) {
+      world.tamper.reset();
+      expect(await failureCode(signUp(world.api(), 'carol@example.org', weak))).toBe('PASSWORD_TOO_WEAK');
+      expect(await failureCode(changePassword(world.api(alice), alice.account, PASSWORD, weak))).toBe('PASSWORD_TOO_WEAK');
+      expect(await failureCode(recoverAccount(world.api(), 'alice@example.org', words, weak))).toBe('PASSWORD_TOO_WEAK');
+      expect(world.tamper.calls()).toEqual([]);
+    }
+    world.tamper.reset();
+    expect(await failureCode(signUp(world.api(), 'carol@example.org', 'carol@example.org2024'))).toBe('PASSWORD_TOO_WEAK');
+    expect(await failureCode(changePassword(world.api(alice), alice.account, PASSWORD, 'alice@example.org2024'))).toBe('PASSWORD_TOO_WEAK');
+    expect(await failureCode(recoverAccount(world.api(), 'alice@example.org', words, 'alice@example.org2024'))).toBe('PASSWORD_TOO_WEAK');
+    expect(world.tamper.calls()).toEqual([]);
   });
 });

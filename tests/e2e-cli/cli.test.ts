@@ -164,5 +164,10 @@ describe('vault command-line client', () => {
     const usage = await vault('frobnicate');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('[USAGE]');
-  }, 30_000);
+    const weak = await run('node', ['--import', 'tsx', 'client/cli/main.ts', '--server', serverUrl, 'signup', 'carol@example.org'], {
+      cwd: REPO_ROOT, env: { ...process.env, VAULT_PASSWORD: 'azertyuiop123', XDG_CONFIG_HOME: join(work, 'weak') },
+    }).catch((error: unknown) => error as { code: number; stderr: string });
+    expect('code' in weak ? weak.code : 0).toBe(2);
+    expect('stderr' in weak ? weak.stderr : '').toMatch(/trop courant.*\[PASSWORD_TOO_WEAK\]/);
+  }, 60_000);
 });

@@ -55,9 +55,17 @@ function blobFiles(): string[] {
 }
 
 describe('an account in Chromium', () => {
-  it('signs up, reads the 24 words and adds a document', async () => {
+  it('ATK-27 refuses a common password at sign-up with a sentence a patient understands', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Créer un compte' }).click();
     await page.getByLabel('Identifiant').fill(ACCOUNT);
+    await page.getByLabel('Mot de passe', { exact: true }).fill('motdepasse123');
+    await page.getByLabel('Mot de passe (encore)').fill('motdepasse123');
+    await page.getByRole('button', { name: 'Créer mon compte' }).click();
+    await alert('Ce mot de passe est trop courant ou trop facile à deviner.');
+    expect(await page.getByTestId('recovery-words').count()).toBe(0);
+  }, 40_000);
+
+  it('signs up, reads the 24 words and adds a document', async () => {
     await page.getByLabel('Mot de passe', { exact: true }).fill(FIRST);
     await page.getByLabel('Mot de passe (encore)').fill(FIRST);
     await page.getByRole('button', { name: 'Créer mon compte' }).click();

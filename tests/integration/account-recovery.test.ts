@@ -84,7 +84,7 @@ describe('recoverAccount', () => {
 
   it('refuses the valid words of another account: UNAUTHENTICATED, no reset sent', async () => {
     seen.length = 0;
-    expect(await codeOf(recoverAccount(client(), ALICE, bobWords.join(' '), 'new password'))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(recoverAccount(client(), ALICE, bobWords.join(' '), 'un tout nouveau mot de passe'))).toBe('UNAUTHENTICATED');
     expect(seen).toEqual(['POST /api/accounts/recovery']);
   });
 
@@ -106,7 +106,7 @@ describe('recoverAccount', () => {
         swap(body);
         return Response.json(body);
       });
-      expect(await codeOf(recoverAccount(evil, ALICE, aliceWords.join(' '), 'new password'))).toBe('KEY_BUNDLE_INVALID');
+      expect(await codeOf(recoverAccount(evil, ALICE, aliceWords.join(' '), 'un tout nouveau mot de passe'))).toBe('KEY_BUNDLE_INVALID');
       expect(seen).toEqual(['POST /api/accounts/recovery']);
     }
   }, 30_000);
