@@ -8,6 +8,7 @@ import { createApiClient, isApiClientError } from '../core/api.ts';
 import { deleteDocument, downloadDocument, listDocuments } from '../core/documents.ts';
 import { accessHistory } from '../core/history.ts';
 import { isWeakPasswordError } from '../core/password-policy.ts';
+import { forgetState, loadState, saveState } from './head-store.ts';
 import { uploadDocument } from '../core/upload.ts';
 import type { VaultState } from '../core/vault.ts';
 import { isCryptoError } from '../../crypto/errors.ts';
@@ -17,7 +18,7 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const api = createApiClient(self.location.origin, { fetch: (url, init) => fetch(url, { ...init, credentials: 'same-origin' }) });
 let account: UnlockedAccount | null = null;
-/** The last vault head accepted in this session: a replayed older manifest is refused (ATK-16). */
+/** The last vault and history heads accepted, kept across sessions in this browser (head-store.ts). */
 let state: VaultState = {};
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -27,7 +28,9 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   signUp: async ({ accountId, password, language }) => signUp(api, accountId, password, language),
   logIn: async ({ accountId, password }) => {
     forget();
-    account = await logIn(api, accountId, password, 'cookie');
+    const unlockedAccount = await logIn(api, accountId, password, 'cookie');
+    state = await loadState(unlockedAccount.accountId, unlockedAccount.vaultId);
+    account = unlockedAccount;
     return { accountId: account.accountId };
   },
   logOut: async () => {
@@ -67,7 +70,9 @@ const handlers: { [K in OperationName]: Handler<K> } = {
     return null;
   },
   deleteAccount: async ({ password }) => {
-    await deleteAccount(api, unlocked().accountId, password);
+    const { accountId, vaultId } = unlocked();
+    await deleteAccount(api, accountId, password);
+    await forgetState(accountId, vaultId);
     forget();
     return null;
   },
@@ -111,6 +116,7 @@ async function run(request: WorkerRequest): Promise<void> {
   const handler = handlers[request.op];
   try {
     const value = await handler(request.input as never, (done, total) => { reply({ id: request.id, kind: 'progress', done, total }); });
+    if (account !== null) await saveState(account.accountId, account.vaultId, state);
     reply({ id: request.id, kind: 'result', value });
   } catch (error) {
     if (isApiClientError(error, 'UNAUTHENTICATED') && !CREDENTIAL_CHECKS.includes(request.op)) forget();
