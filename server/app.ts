@@ -21,6 +21,7 @@ import { DEFAULT_POLICY, type Deps, type Policy } from './services/deps.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import type { Storage } from './storage/database.ts';
 import { FsBlobStore } from './storage/fs-blob-store.ts';
+import { storageFaultOf } from './storage/storage-fault.ts';
 import { loadServerSecret } from './storage/server-secret.ts';
 
 export interface AppOptions {
@@ -60,7 +61,8 @@ export function createApp(options: AppOptions = {}) {
   app.notFound((c) => c.json(errorBody('NOT_FOUND'), 404));
   app.onError((error, c) => {
     const code = toApiCode(error);
-    if (code === 'INTERNAL') options.reportError?.(error);
+    // A full or failing disk is reported too: the operator has to act on it.
+    if (code === 'INTERNAL' || code === 'INSUFFICIENT_STORAGE' || code === 'STORAGE_UNAVAILABLE') options.reportError?.(error);
     return c.json(errorBody(code), API_ERROR_STATUS[code]);
   });
   return app;
@@ -101,6 +103,8 @@ function socketAddress(c: Context<AppEnv>): string {
 
 function toApiCode(error: unknown): ApiErrorCode {
   if (error instanceof ApiError) return error.code;
+  const fault = storageFaultOf(error);
+  if (fault !== null) return fault === 'full' ? 'INSUFFICIENT_STORAGE' : 'STORAGE_UNAVAILABLE';
   if (error instanceof HTTPException) {
     if (error.status === 413) return 'PAYLOAD_TOO_LARGE';
     if (error.status === 405) return 'METHOD_NOT_ALLOWED';

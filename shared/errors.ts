@@ -27,6 +27,10 @@ export const API_ERROR_STATUS = {
   /** Login throttled for this account or this address; retry later. */
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
+  /** The server's storage cannot take the bytes (disk or quota full); nothing was half-written, retry later. */
+  INSUFFICIENT_STORAGE: 507,
+  /** The server's storage refuses writes (read-only, permissions, I/O error); nothing was half-written. */
+  STORAGE_UNAVAILABLE: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;

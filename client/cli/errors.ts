@@ -10,7 +10,8 @@ import { isApiClientError } from '../core/api.ts';
  * 0 success · 1 unexpected failure · 2 bad usage (command, option, argument, file) · 3 not logged in, wrong
  * credentials or expired session · 4 document not found · 5 integrity or security check failed (data the
  * server returned was altered, replayed or forged: nothing was written) · 6 server unreachable or answering
- * off-contract · 7 refused by the server (conflict, too many attempts, too large, bad request).
+ * off-contract · 7 refused by the server (conflict, too many attempts, too large, bad request, server storage
+ * full or unavailable).
  */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, AUTH: 3, NOT_FOUND: 4, INTEGRITY: 5, NETWORK: 6, REFUSED: 7 } as const;
 

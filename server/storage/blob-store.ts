@@ -26,7 +26,9 @@ export interface BlobStore {
   createTemp(id: string): Promise<void>;
   /**
    * Appends exactly `length` bytes from `source` at `offset` of the temporary blob. More or fewer bytes
-   * (a source that errors counts as fewer) throw BlobWriteError and leave the blob at `offset` bytes.
+   * (a source that errors counts as fewer) throw BlobWriteError and leave the blob at `offset` bytes. A
+   * full or failing disk throws its own error (storage-fault.ts), the blob cut back to `offset` if the disk
+   * allows; bytes left past it are overwritten by the next write at `offset`.
    */
   writeTemp(id: string, offset: number, length: number, source: ReadableStream<Uint8Array>): Promise<void>;
   /** Size of the temporary blob, or null if there is none. */

@@ -7,6 +7,7 @@ import { open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { BLOB_ID_PATTERN, BlobWriteError, type BlobStore, type ByteRange } from './blob-store.ts';
+import { storageFaultOf } from './storage-fault.ts';
 
 export class FsBlobStore implements BlobStore {
   private readonly finalDir: string;
@@ -29,8 +30,11 @@ export class FsBlobStore implements BlobStore {
       const written = await copyAt(source, handle, offset, length);
       if (written !== length) throw new BlobWriteError('too-short');
     } catch (error) {
-      await handle.truncate(offset);
-      throw error instanceof BlobWriteError ? error : new BlobWriteError('too-short');
+      // A full or failing disk may refuse the truncate too: the next write starts at `offset` anyway.
+      await handle.truncate(offset).catch(() => undefined);
+      // A disk fault keeps its own error (onError answers 507 or 503); anything else is the body's fault.
+      if (error instanceof BlobWriteError || storageFaultOf(error) !== null) throw error;
+      throw new BlobWriteError('too-short');
     } finally {
       await handle.close();
     }

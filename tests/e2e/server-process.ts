@@ -54,9 +54,13 @@ export async function startServerProcess(): Promise<ServerProcess> {
   }
 }
 
-function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
+/**
+ * Resolves with the URL the server prints once it serves; rejects if it exits first or after `timeoutMs`.
+ * `go` runs once the listeners are in place (a standby process told to start).
+ */
+export function waitForUrl(child: ChildProcess, output: () => string, timeoutMs = START_TIMEOUT_MS, go?: () => void): Promise<string> {
   return new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => { finish(new Error(`server did not start: ${output()}`)); }, START_TIMEOUT_MS);
+    const timer = setTimeout(() => { finish(new Error(`server did not start: ${output()}`)); }, timeoutMs);
     const onData = () => {
       const url = STARTED.exec(output())?.[1];
       if (url !== undefined) finish(null, url);
@@ -71,6 +75,8 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
     }
     child.stdout?.on('data', onData);
     child.once('exit', onExit);
+    go?.();
+    onData();
   });
 }
 
