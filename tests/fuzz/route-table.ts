@@ -1,0 +1,98 @@
+// Every route of the API with a valid request for it in the seeded world: path parameters, query and
+// body. The fuzzer mutates these; the coverage test checks this table against the routes the Hono app
+// declares, so a new route fails that test until it is described here.
+import { randomB64, kdfParams, signUpBody, commitBody } from '../integration/harness.ts';
+import { manifestSequenceOf, PARTIAL_SIZE, receivedOf, type World } from './world.ts';
+
+export type BodyKind = 'none' | 'json' | 'chunk';
+
+export interface RouteSpec {
+  method: string;
+  /** The Hono pattern, as app.routes lists it. */
+  path: string;
+  params: (world: World) => Record<string, string>;
+  body: BodyKind;
+  /** The valid JSON body (body 'json'). */
+  json?: (world: World) => Record<string, unknown>;
+  /** The valid query string, with its '?'. */
+  query?: string;
+  /** The route checks a key and counts a failure (login throttling): its 401 may write login_throttles. */
+  countsFailures?: boolean;
+  /** A success leaves the seeded world usable; otherwise the world is seeded again after it. */
+  keepsWorld?: boolean;
+}
+
+const CHUNK = 100;
+
+const vault = (world: World) => ({ vaultId: world.alice.vaultId });
+const partialUpload = (world: World) => ({ ...vault(world), uploadId: world.partialUploadId });
+const aDocument = (world: World) => ({ ...vault(world), documentId: world.documentId });
+const aVersion = (world: World) => ({ ...aDocument(world), version: '1' });
+const none = () => ({});
+
+function nextManifest(world: World) {
+  return { sequence: manifestSequenceOf(world, world.alice) + 1, manifest: randomB64(100) };
+}
+
+export const ROUTES: RouteSpec[] = [
+  { method: 'GET', path: '/api/health', params: none, body: 'none' },
+  { method: 'POST', path: '/api/accounts/pre-login', params: none, body: 'json', json: (w) => ({ accountId: w.alice.accountId }), keepsWorld: true },
+  { method: 'POST', path: '/api/accounts', params: none, body: 'json', json: () => ({ ...signUpBody('carol@example.test') }), keepsWorld: true },
+  {
+    method: 'POST', path: '/api/accounts/recovery', params: none, body: 'json', countsFailures: true, keepsWorld: true,
+    json: (w) => ({ accountId: w.alice.accountId, recoveryAuthKey: w.alice.recoveryAuthKey }),
+  },
+  {
+    method: 'POST', path: '/api/accounts/recovery/reset', params: none, body: 'json', countsFailures: true,
+    json: (w) => ({ accountId: w.alice.accountId, recoveryAuthKey: w.alice.recoveryAuthKey, authKey: randomB64(32), kdf: kdfParams(), wrappedPrivateBundle: randomB64(200) }),
+  },
+  { method: 'GET', path: '/api/accounts/me', params: none, body: 'none' },
+  {
+    method: 'PUT', path: '/api/accounts/me/password', params: none, body: 'json', countsFailures: true,
+    json: (w) => ({ currentAuthKey: w.alice.authKey, authKey: randomB64(32), kdf: kdfParams(), wrappedPrivateBundle: randomB64(200) }),
+  },
+  { method: 'DELETE', path: '/api/accounts/me', params: none, body: 'json', countsFailures: true, json: (w) => ({ authKey: w.alice.authKey }) },
+  {
+    method: 'POST', path: '/api/sessions', params: none, body: 'json', countsFailures: true,
+    json: (w) => ({ accountId: w.alice.accountId, authKey: w.alice.authKey, tokenDelivery: 'bearer' }),
+  },
+  { method: 'GET', path: '/api/sessions/current', params: none, body: 'none' },
+  { method: 'DELETE', path: '/api/sessions/current', params: none, body: 'none' },
+  { method: 'GET', path: '/api/vaults', params: none, body: 'none' },
+  { method: 'GET', path: '/api/vaults/:vaultId/manifest', params: vault, body: 'none' },
+  { method: 'PUT', path: '/api/vaults/:vaultId/manifest', params: vault, body: 'json', json: (w) => ({ vaultManifest: nextManifest(w) }), keepsWorld: true },
+  { method: 'GET', path: '/api/vaults/:vaultId/history', params: vault, body: 'none', query: '?limit=10' },
+  { method: 'GET', path: '/api/vaults/:vaultId/history/checkpoint', params: vault, body: 'none' },
+  { method: 'PUT', path: '/api/vaults/:vaultId/history/checkpoint', params: vault, body: 'json', json: () => ({ checkpoint: randomB64(200) }) },
+  { method: 'POST', path: '/api/vaults/:vaultId/uploads', params: vault, body: 'json', json: () => ({ size: 100 }), keepsWorld: true },
+  { method: 'GET', path: '/api/vaults/:vaultId/uploads/:uploadId', params: partialUpload, body: 'none' },
+  { method: 'PUT', path: '/api/vaults/:vaultId/uploads/:uploadId', params: partialUpload, body: 'chunk', keepsWorld: true },
+  { method: 'DELETE', path: '/api/vaults/:vaultId/uploads/:uploadId', params: partialUpload, body: 'none' },
+  {
+    method: 'POST', path: '/api/vaults/:vaultId/uploads/:uploadId/commit', body: 'json',
+    params: (w) => ({ ...vault(w), uploadId: w.completeUploadId }),
+    json: (w) => commitBody(randomB64(16), 1, manifestSequenceOf(w, w.alice) + 1),
+  },
+  { method: 'GET', path: '/api/vaults/:vaultId/documents', params: vault, body: 'none', query: '?limit=10' },
+  { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId', params: aDocument, body: 'none' },
+  { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId/versions', params: aDocument, body: 'none' },
+  { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId/versions/:version', params: aVersion, body: 'none' },
+  { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId/versions/:version/payload', params: aVersion, body: 'none' },
+  { method: 'DELETE', path: '/api/vaults/:vaultId/documents/:documentId', params: aDocument, body: 'json', json: (w) => ({ vaultManifest: nextManifest(w) }) },
+];
+
+/** The valid chunk for the partial upload: the next CHUNK bytes at its current offset. */
+export function validChunk(world: World): { bytes: Uint8Array<ArrayBuffer>; contentRange: string } {
+  const start = receivedOf(world, world.partialUploadId);
+  const end = Math.min(start + CHUNK, PARTIAL_SIZE) - 1;
+  return { bytes: new Uint8Array(Math.max(0, end - start + 1)), contentRange: `bytes ${String(start)}-${String(end)}/${String(PARTIAL_SIZE)}` };
+}
+
+export function routeKey(route: { method: string; path: string }): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** The concrete path of a route with these parameter values (inserted as given: the caller encodes). */
+export function fillPath(pattern: string, values: Record<string, string>): string {
+  return pattern.replace(/:([A-Za-z]+)/g, (_match, name: string) => values[name] ?? '');
+}

@@ -1,0 +1,106 @@
+// Fuzzing every route of the real app (issue 6): generated and mutated bodies, headers, ids, lengths and
+// encodings, with and without a session. Whatever arrives: no 5xx, a refusal is { error: { code } } with
+// its status, and a refusal writes nothing (invariants.ts). Seeded: FUZZ_SEED and FUZZ_RUNS replay or
+// widen a run (fast-check prints the seed and the shrunk counterexample of a failure); FUZZ_STATS=1
+// prints the answers seen per route.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, ORIGIN, randomB64 } from '../integration/harness.ts';
+import { fuzzCaseFor, type FuzzCase } from './arbitraries.ts';
+import { buildRequest, encodeSegment } from './build-request.ts';
+import { violations } from './invariants.ts';
+import { ROUTES, routeKey, validChunk, type RouteSpec } from './route-table.ts';
+import { changedParts, fingerprint } from './fingerprint.ts';
+import { disposeWorld, manifestSequenceOf, restoreWorld, seedWorld, type World } from './world.ts';
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20_261_129);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+let requests = 0;
+/** Answers seen, by route: how deep the generated requests reach. */
+const seen = new Map<string, Map<string, number>>();
+
+function count(route: RouteSpec, answer: string): void {
+  const counts = seen.get(routeKey(route)) ?? new Map<string, number>();
+  counts.set(answer, (counts.get(answer) ?? 0) + 1);
+  seen.set(routeKey(route), counts);
+}
+
+/** Sends one fuzzed request; returns the problems found and whether it used the world up. */
+async function probe(world: World, route: RouteSpec, fuzz: FuzzCase): Promise<{ problems: string[]; spent: boolean; summary: string }> {
+  const built = buildRequest(world, route, fuzz);
+  const before = fingerprint(world.server);
+  const response = await world.server.app.request(built.request);
+  const text = await response.text();
+  const after = fingerprint(world.server);
+  requests += 1;
+  count(route, response.status >= 400 && built.method !== 'HEAD' ? `${String(response.status)} ${text}` : String(response.status));
+  const problems = violations({ route, fuzz, method: built.method, target: built.target, status: response.status, text, before, after });
+  const spent = response.status < 400 && !SAFE.has(built.method) && !(fuzz.method === null && route.keepsWorld === true);
+  return { problems, spent, summary: `${built.method} ${built.target.slice(0, 200)} -> ${String(response.status)} ${text.slice(0, 120)}` };
+}
+
+describe('fuzzing every route', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await seedWorld();
+  });
+  afterAll(() => {
+    disposeWorld(world);
+    console.info(`fuzz: ${String(requests)} requests, seed ${String(SEED)}, ${String(RUNS)} runs per route`);
+    if (process.env.FUZZ_STATS !== undefined) for (const [route, counts] of seen) console.info(route, Object.fromEntries(counts));
+  });
+
+  it('covers every route the app declares', () => {
+    const declared = new Set(world.server.app.routes.filter((route) => route.method !== 'ALL').map(routeKey));
+    expect([...declared].sort()).toEqual(ROUTES.map(routeKey).sort());
+  });
+
+  it('sees a write in the database and in the blob store, no change from a read, and restores the seeded state', async () => {
+    restoreWorld(world);
+    const start = fingerprint(world.server);
+    expect((await call(world.server, 'GET', '/api/vaults', { token: world.alice.token })).status).toBe(200);
+    expect(changedParts(start, fingerprint(world.server))).toEqual([]);
+    const manifest = { vaultManifest: { sequence: manifestSequenceOf(world, world.alice) + 1, manifest: randomB64(10) } };
+    expect((await call(world.server, 'PUT', `/api/vaults/${world.alice.vaultId}/manifest`, { token: world.alice.token, json: manifest })).status).toBe(204);
+    expect(changedParts(start, fingerprint(world.server))).toEqual(['vaults']);
+    const beforeChunk = fingerprint(world.server);
+    const chunk = validChunk(world);
+    const path = `/api/vaults/${world.alice.vaultId}/uploads/${world.partialUploadId}`;
+    expect((await call(world.server, 'PUT', path, { token: world.alice.token, body: chunk.bytes, headers: { 'content-range': chunk.contentRange } })).status).toBe(200);
+    expect(changedParts(beforeChunk, fingerprint(world.server))).toEqual(['uploads', 'blobs']);
+    restoreWorld(world);
+    expect(changedParts(start, fingerprint(world.server))).toEqual([]);
+    expect((await call(world.server, 'GET', '/api/sessions/current', { token: world.alice.token })).status).toBe(200);
+  });
+
+  ROUTES.forEach((route, index) => {
+    it(`${route.method} ${route.path}: no 5xx, a refusal is a known code and writes nothing`, async () => {
+      restoreWorld(world);
+      const property = fc.asyncProperty(fuzzCaseFor(route.body !== 'none'), async (fuzz) => {
+        const { problems, spent, summary } = await probe(world, route, fuzz);
+        if (spent) restoreWorld(world);
+        if (problems.length > 0) throw new Error(`${problems.join('; ')}\n  ${summary}`);
+      });
+      await fc.assert(property, { numRuns: RUNS, seed: SEED + index });
+    });
+  });
+
+  it('a path no route declares is 404 NOT_FOUND for every method, and writes nothing', async () => {
+    restoreWorld(world);
+    const prefix = fc.constantFrom('/', '/api/', '/api/accounts/', '/api/sessions/', '/api/vaults/VAULT/', '/api/vaults/VAULT/documents/DOC/versions/1/', '/api/health/');
+    const segment = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom('..', '%00', '%ZZ', '%2F', 'A'.repeat(5000)));
+    const method = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS');
+    const property = fc.asyncProperty(prefix, segment, method, async (start, text, verb) => {
+      const path = `${start.replace('VAULT', world.alice.vaultId).replace('DOC', world.documentId)}zz-${encodeSegment(text)}`;
+      const before = fingerprint(world.server);
+      const response = await world.server.app.request(new Request(`${ORIGIN}${path}`, { method: verb, headers: { authorization: `Bearer ${world.alice.token}` } }));
+      const body: unknown = verb === 'HEAD' ? null : await response.json();
+      requests += 1;
+      expect({ status: response.status, body }).toEqual({ status: 404, body: verb === 'HEAD' ? null : { error: { code: 'NOT_FOUND' } } });
+      expect(changedParts(before, fingerprint(world.server))).toEqual([]);
+    });
+    await fc.assert(property, { numRuns: RUNS * 2, seed: SEED - 1 });
+  });
+});

@@ -1,0 +1,104 @@
+// The state every fuzzed request runs against: a real app with two accounts, a committed document each, a
+// partial and a complete upload, a bearer token for each account and a cookie session for the first. It
+// is seeded once, copied aside, and restored from that copy (same ids, same tokens) after a request that
+// used it up.
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beginUpload, call, newAccount, putChunk, startServer, uploadDocument, type TestAccount, type TestServer } from '../integration/harness.ts';
+
+export interface World {
+  server: TestServer;
+  /** A copy of DATA_DIR as seeded. */
+  template: string;
+  alice: TestAccount;
+  bob: TestAccount;
+  /** Alice's cookie session (the raw token, as the cookie carries it). */
+  aliceCookie: string;
+  documentId: string;
+  bobDocumentId: string;
+  /** Alice's upload of PARTIAL_SIZE bytes, PARTIAL_RECEIVED of them received. */
+  partialUploadId: string;
+  /** Alice's upload with every byte received: a commit can go through. */
+  completeUploadId: string;
+  bobUploadId: string;
+}
+
+export const PARTIAL_SIZE = 1000;
+export const PARTIAL_RECEIVED = 100;
+export const PAYLOAD_SIZE = 64;
+
+export async function seedWorld(): Promise<World> {
+  const server = await startServer();
+  const alice = await newAccount(server, 'alice@example.test');
+  const bob = await newAccount(server, 'bob@example.test');
+  const documentId = await uploadDocument(server, alice, { payload: new Uint8Array(randomBytes(PAYLOAD_SIZE)) });
+  const bobDocumentId = await uploadDocument(server, bob, { payload: new Uint8Array(randomBytes(PAYLOAD_SIZE)) });
+  const partialUploadId = await beginUpload(server, alice, PARTIAL_SIZE);
+  const partial = new Uint8Array(randomBytes(PARTIAL_SIZE));
+  if ((await putChunk(server, alice, partialUploadId, partial, 0, PARTIAL_RECEIVED - 1)).status !== 200) throw new Error('chunk failed');
+  const completeUploadId = await beginUpload(server, alice, 10);
+  if ((await putChunk(server, alice, completeUploadId, new Uint8Array(10), 0, 9)).status !== 200) throw new Error('chunk failed');
+  const bobUploadId = await beginUpload(server, bob, PARTIAL_SIZE);
+  const aliceCookie = await cookieLogin(server, alice);
+  server.state.storage.checkpoint();
+  const template = mkdtempSync(join(tmpdir(), 'coffre-fuzz-'));
+  cpSync(server.dataDir, template, { recursive: true });
+  return { server, template, alice, bob, aliceCookie, documentId, bobDocumentId, partialUploadId, completeUploadId, bobUploadId };
+}
+
+/**
+ * Back to the seeded state in place (same app, same ids, same tokens): every table refilled from the
+ * template's database in one transaction, and the blob folders made equal to the template's.
+ */
+export function restoreWorld(world: World): void {
+  const { sqlite } = world.server.state.storage;
+  const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(({ name }) => name);
+  sqlite.prepare('ATTACH DATABASE ? AS seed').run(join(world.template, 'vault.sqlite3'));
+  sqlite.pragma('foreign_keys = OFF');
+  try {
+    sqlite.transaction(() => {
+      for (const name of tables) {
+        sqlite.exec(`DELETE FROM main."${name}"`);
+        sqlite.exec(`INSERT INTO main."${name}" SELECT * FROM seed."${name}"`);
+      }
+    })();
+  } finally {
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.exec('DETACH DATABASE seed');
+  }
+  for (const folder of ['blobs', join('blobs', 'tmp')]) mirrorFiles(join(world.template, folder), join(world.server.dataDir, folder));
+}
+
+/** Makes the files of `target` (not its subfolders) those of `source`. */
+function mirrorFiles(source: string, target: string): void {
+  const wanted = new Set(readdirSync(source, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name));
+  for (const entry of readdirSync(target, { withFileTypes: true })) {
+    if (entry.isFile() && !wanted.has(entry.name)) rmSync(join(target, entry.name));
+  }
+  for (const name of wanted) copyFileSync(join(source, name), join(target, name));
+}
+
+export function disposeWorld(world: World): void {
+  world.server.close();
+  rmSync(world.template, { recursive: true, force: true });
+}
+
+async function cookieLogin(server: TestServer, account: TestAccount): Promise<string> {
+  const response = await call(server, 'POST', '/api/sessions', { json: { accountId: account.accountId, authKey: account.authKey, tokenDelivery: 'cookie' } });
+  const match = /__Host-session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '');
+  if (response.status !== 200 || match?.[1] === undefined) throw new Error(`cookie login failed: ${response.status}`);
+  return match[1];
+}
+
+/** Bytes received so far by an upload, read from the database (templates follow the live state). */
+export function receivedOf(world: World, uploadId: string): number {
+  const row = world.server.state.storage.sqlite.prepare('SELECT received FROM uploads WHERE id = ?').get(uploadId) as { received: number } | undefined;
+  return row?.received ?? 0;
+}
+
+export function manifestSequenceOf(world: World, account: TestAccount): number {
+  const row = world.server.state.storage.sqlite.prepare('SELECT manifest_sequence AS sequence FROM vaults WHERE id = ?').get(account.vaultId) as { sequence: number } | undefined;
+  return row?.sequence ?? 0;
+}
