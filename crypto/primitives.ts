@@ -59,6 +59,22 @@ export function sha256(data: Uint8Array): Uint8Array {
   return nobleSha256(data);
 }
 
+/** An incremental SHA-256 (a whole payload, range by range): libsodium once loaded (faster), else noble. */
+export interface Sha256Hasher {
+  update: (data: Uint8Array) => void;
+  digest: () => Uint8Array;
+}
+
+export function createSha256(): Sha256Hasher {
+  const sodium = activeSodium();
+  if (sodium === null) {
+    const hasher = nobleSha256.create();
+    return { update: (data) => { hasher.update(data); }, digest: () => hasher.digest() };
+  }
+  const state = sodium.crypto_hash_sha256_init();
+  return { update: (data) => { sodium.crypto_hash_sha256_update(state, data); }, digest: () => sodium.crypto_hash_sha256_final(state) };
+}
+
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   return hmac(nobleSha256, key, message);
 }

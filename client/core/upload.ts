@@ -1,14 +1,13 @@
 // Adding a document version: a new file key, the payload encrypted as a stream and sent in ranges to the
-// resumable upload routes (memory bounded by one range, whatever the file size), then encrypted metadata,
+// resumable upload routes (memory bounded by two ranges, whatever the file size), then encrypted metadata,
 // the file key sealed for the account, the signed document manifest and the signed next vault manifest,
 // all committed at once by the server.
-import { sha256 as sha256Hasher } from '@noble/hashes/sha2.js';
 import { newFileKey, type DocumentContext } from '../../crypto/document-context.ts';
 import { createDocumentEncryptor, documentPayloadLength, type ChunkAeadFactory } from '../../crypto/document.ts';
 import { sealEnvelope } from '../../crypto/envelope.ts';
 import { documentManifestHash, envelopeSetHash, fileKeyCommitment, signDocumentManifest } from '../../crypto/manifest.ts';
 import { encryptMetadata, type DocumentMetadata } from '../../crypto/metadata.ts';
-import { randomBytes, sha256 } from '../../crypto/primitives.ts';
+import { createSha256, randomBytes, sha256 } from '../../crypto/primitives.ts';
 import { toBase64url } from '../../shared/binary.ts';
 import { commitUploadResponseSchema, uploadStateSchema } from '../../shared/documents.ts';
 import type { UnlockedAccount } from './account.ts';
@@ -71,35 +70,55 @@ export async function uploadDocument(api: ApiClient, account: UnlockedAccount, s
   }
 }
 
-/** Sends the encrypted stream in ranges of chunkBytes; returns SHA-256 of everything sent. */
+/**
+ * Sends the encrypted stream in ranges of chunkBytes; returns SHA-256 of everything sent. The server takes
+ * one PUT per upload at a time, in order, so the ranges alternate between two buffers: one is on the wire
+ * while the next is encrypted and hashed into the other. An upload then costs about the slower of the two
+ * (network or crypto), not their sum, and memory stays two ranges whatever the file size.
+ */
 async function sendRanges(api: ApiClient, path: string, encrypted: ReadableStream<Uint8Array>, total: number, input: UploadInput): Promise<Uint8Array> {
-  const hasher = sha256Hasher.create();
-  const buffer = new Uint8Array(Math.min(input.chunkBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES, Math.max(total, 1)));
+  const hasher = createSha256();
+  const rangeBytes = Math.min(input.chunkBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES, Math.max(total, 1));
+  const buffers = [new Uint8Array(rangeBytes), new Uint8Array(rangeBytes)] as const;
+  let buffer: Uint8Array = buffers[0];
   let filled = 0;
   let sent = 0;
+  /** The PUT on the wire; its buffer is not touched until it has settled. */
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
+    await inFlight;
     const range = buffer.subarray(0, filled);
-    hasher.update(range);
-    await request(api, 'PUT', path, uploadStateSchema, {
+    const end = sent + filled;
+    inFlight = request(api, 'PUT', path, uploadStateSchema, {
       body: range,
-      headers: { 'content-type': 'application/octet-stream', 'content-range': `bytes ${String(sent)}-${String(sent + filled - 1)}/${String(total)}` },
-    });
-    sent += filled;
+      headers: { 'content-type': 'application/octet-stream', 'content-range': `bytes ${String(sent)}-${String(end - 1)}/${String(total)}` },
+    }).then(() => { input.onProgress?.(end, total); });
+    // Its failure is thrown by the next flush or the final await; until then, it must not count as unhandled.
+    inFlight.catch(() => undefined);
+    hasher.update(range);
+    sent = end;
     filled = 0;
-    input.onProgress?.(sent, total);
+    buffer = buffer === buffers[0] ? buffers[1] : buffers[0];
   };
   const reader = encrypted.getReader();
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    const piece = next.value;
-    for (let offset = 0; offset < piece.length;) {
-      const take = Math.min(piece.length - offset, buffer.length - filled);
-      buffer.set(piece.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled === buffer.length) await flush();
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      const piece = next.value;
+      for (let offset = 0; offset < piece.length;) {
+        const take = Math.min(piece.length - offset, buffer.length - filled);
+        buffer.set(piece.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === buffer.length) await flush();
+      }
     }
+    if (filled > 0) await flush();
+    await inFlight;
+  } catch (error) {
+    // The server refuses to abort an upload while one of its PUTs runs: let it end before the caller's DELETE.
+    await inFlight.catch(() => undefined);
+    throw error;
   }
-  if (filled > 0) await flush();
   if (sent !== total) throw new RangeError('the encryptor produced another length than announced');
   return hasher.digest();
 }

@@ -15,6 +15,7 @@ import { runNodeCliPath } from './node-cli-path.ts';
 import { runNodeMemory } from './node-memory.ts';
 import { runNodePayload } from './node-payload.ts';
 import { Results, renderTable } from './table.ts';
+import { runWebApp } from './web-app/web-app-bench.ts';
 
 type Section = (results: Results, age: AgeFixture | undefined) => Promise<void>;
 
@@ -29,6 +30,7 @@ const SECTIONS: readonly [string, Section][] = [
   ['Node memory', (results) => runNodeMemory(results)],
   ['Node keys and signatures', (results) => runNodeOps(results)],
   ['Chromium', (results) => runBrowser(results)],
+  ['web app (Chromium + server)', (results) => runWebApp(results)],
 ];
 
 const sectionLog: string[] = [];
