@@ -2,13 +2,14 @@
 // (crypto/access-chain.ts), in one transaction with reading the previous link, so links never fork. Rows are
 // never changed (a trigger refuses UPDATE) and go only with their vault. Readable by the vault's managers,
 // oldest first, with the last checkpoint a manager signed over the chain (ATK-33).
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
-import { accessEventHash, ACCESS_CHAIN_GENESIS, openHistoryCheckpoint } from '../../crypto/access-chain.ts';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { accessEventHash, openHistoryCheckpoint } from '../../crypto/access-chain.ts';
 import { isCryptoError } from '../../crypto/errors.ts';
 import { verifyPublicBundle } from '../../crypto/identity.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import type { AccessAction, AccessEvent, HistoryCheckpointResponse, HistoryResponse } from '../../shared/history.ts';
 import { ApiError } from '../http-error.ts';
+import { lastLink } from '../storage/access-links.ts';
 import type { Tx } from '../storage/database.ts';
 import { accessEvents, accounts, vaults } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
@@ -27,17 +28,10 @@ export function appendAccess(deps: Deps, record: AccessRecord): void {
 }
 
 /** Inside a transaction: the next link after the vault's last chained event. */
-export function appendLink(tx: Tx, record: AccessRecord, at: number): void {
-  const last = tx
-    .select({ sequence: accessEvents.sequence, chainHash: accessEvents.chainHash })
-    .from(accessEvents)
-    .where(and(eq(accessEvents.vaultId, record.vaultId), gt(accessEvents.sequence, 0)))
-    .orderBy(desc(accessEvents.sequence))
-    .limit(1)
-    .get();
-  const sequence = (last?.sequence ?? 0) + 1;
-  const previousHash = last === undefined ? ACCESS_CHAIN_GENESIS : new Uint8Array(last.chainHash);
-  const chainHash = accessEventHash(record.vaultId, previousHash, { ...record, sequence, at });
+function appendLink(tx: Tx, record: AccessRecord, at: number): void {
+  const last = lastLink(tx, record.vaultId);
+  const sequence = last.sequence + 1;
+  const chainHash = accessEventHash(record.vaultId, last.hash, { ...record, sequence, at });
   tx.insert(accessEvents).values({ ...record, at, sequence, chainHash: Buffer.from(chainHash) }).run();
 }
 

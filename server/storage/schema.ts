@@ -146,6 +146,8 @@ export const accessEvents = sqliteTable(
   (table) => [
     index('access_events_vault').on(table.vaultId, table.id),
     uniqueIndex('access_events_sequence').on(table.vaultId, table.sequence).where(sql`sequence > 0`),
+    // Empty once the start-up backfill ran: finding unlinked rows at every start reads this, not the table.
+    index('access_events_unchained').on(table.id).where(sql`sequence = 0`),
   ],
 );
 

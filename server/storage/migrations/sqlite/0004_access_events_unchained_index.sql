@@ -1,0 +1,1 @@
+CREATE INDEX `access_events_unchained` ON `access_events` (`id`) WHERE sequence = 0;
