@@ -4,6 +4,7 @@
 // carries the new vault manifest: all of it lands, or none of it.
 import { z } from 'zod';
 import { bytesField } from './binary.ts';
+import { grantIdSchema, grantListUpdateSchema, grantWrapBytesSchema } from './grant-parts.ts';
 import { accountIdSchema, documentIdSchema, sequenceSchema, timestampSchema, uploadIdSchema } from './ids.ts';
 import { vaultManifestUpdateSchema } from './vaults.ts';
 
@@ -41,6 +42,8 @@ export const commitUploadRequestSchema = z.strictObject({
   manifest: bytesField(MAX_MANIFEST_BYTES, 1),
   envelopes: z.array(bytesField(MAX_ENVELOPE_BYTES, 1)).min(1).max(MAX_ENVELOPES),
   vaultManifest: vaultManifestUpdateSchema,
+  /** The new version wrapped for each grant whose scope covers it, with that grant's next list; same transaction. */
+  grants: z.array(z.strictObject({ grantId: grantIdSchema, wrap: grantWrapBytesSchema, list: grantListUpdateSchema })).max(MAX_ENVELOPES).optional(),
 });
 
 export const commitUploadResponseSchema = z.strictObject({ documentId: documentIdSchema, version: sequenceSchema });
@@ -75,6 +78,8 @@ export const documentVersionResponseSchema = z.strictObject({
   metadata: bytesField(MAX_METADATA_BYTES, 1),
   manifest: bytesField(MAX_MANIFEST_BYTES, 1),
   envelopes: z.array(bytesField(MAX_ENVELOPE_BYTES, 1)),
+  /** For a grant recipient: the file key wrapped under their grant key (crypto/envelope.ts openGrantWrap). */
+  grantWrap: grantWrapBytesSchema.optional(),
 });
 
 /** GET .../documents/:documentId/versions. */

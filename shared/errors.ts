@@ -14,11 +14,15 @@ export const API_ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   /** A state-changing browser request from another origin (ATK-31). */
   FORBIDDEN_ORIGIN: 403,
+  /** A practitioner-only action (the directory profile) from an account whose key bundle is not a practitioner's. */
+  NOT_A_PRACTITIONER: 403,
   /** Unknown, or belonging to someone else: the two are never told apart. */
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   /** A vault manifest sequence that is not the current one + 1, a version already taken, a chunk not at the end. */
   CONFLICT: 409,
+  /** This RPPS number is already in another practitioner's profile. */
+  RPPS_TAKEN: 409,
   /** Commit of an upload that has not received all its bytes. */
   UPLOAD_INCOMPLETE: 409,
   PAYLOAD_TOO_LARGE: 413,
