@@ -248,12 +248,13 @@ function decodeBody(body: Uint8Array): VaultManifest {
   return { version: VAULT_MANIFEST_VERSION, vaultId, sequence, previousHash, owner, createdAt, records, shares, managers };
 }
 
-function writeMember(writer: ByteWriter, member: VaultMember): void {
+/** Writes `member` (also the recipient of a grant list, grant-list.ts). */
+export function writeMember(writer: ByteWriter, member: VaultMember): void {
   checkAccountId(member.accountId);
   writer.text(member.accountId).fixed(member.signingPublicKey, KEY_BYTES).fixed(member.keysHash, HASH_BYTES);
 }
 
-function readMember(reader: ByteReader): VaultMember {
+export function readMember(reader: ByteReader): VaultMember {
   return { accountId: readAccountId(reader), signingPublicKey: reader.fixed(KEY_BYTES), keysHash: reader.fixed(HASH_BYTES) };
 }
 
