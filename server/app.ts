@@ -12,8 +12,11 @@ import { originCheck } from './http/origin-check.ts';
 import { requireSession } from './http/session-auth.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { documentRoutes } from './routes/documents.ts';
+import { grantRoutes } from './routes/grants.ts';
 import { healthRoutes } from './routes/health.ts';
+import { practitionerRoutes } from './routes/practitioners.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { shareRoutes } from './routes/shares.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { vaultRoutes } from './routes/vaults.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -91,6 +94,12 @@ function mountApi(app: Hono<AppEnv>, storage: Storage, options: AppOptions): voi
   app.route('/api/vaults', vaultRoutes);
   app.route('/api/vaults', uploadRoutes);
   app.route('/api/vaults', documentRoutes);
+  app.route('/api/vaults', grantRoutes);
+  app.use('/api/practitioners', requireSession);
+  app.use('/api/practitioners/*', requireSession);
+  app.route('/api/practitioners', practitionerRoutes);
+  app.use('/api/shares', requireSession);
+  app.route('/api/shares', shareRoutes);
 }
 
 function socketAddress(c: Context<AppEnv>): string {

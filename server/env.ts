@@ -13,6 +13,11 @@ const envSchema = z.object({
   SERVER_SECRET: z.string().regex(/^[A-Za-z0-9_-]{43,}$/).optional(),
   /** The origin browsers use (e.g. https://coffre.example): checked on state-changing requests. */
   PUBLIC_ORIGIN: z.url().optional(),
+  /**
+   * Added to the server clock (ms, may be negative). For end-to-end tests that need the end date of a
+   * share to have passed; never set in production.
+   */
+  CLOCK_OFFSET_MS: z.string().regex(/^-?\d{1,15}$/).transform(Number).optional(),
 });
 
 export type ServerEnv = z.infer<typeof envSchema>;

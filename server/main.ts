@@ -22,6 +22,10 @@ async function buildClientIfMissing(staticDir: string, ownFolder: boolean): Prom
 
 const PURGE_INTERVAL_MS = 3_600_000;
 
+function clockWithOffset(offsetMs: number): () => number {
+  return offsetMs === 0 ? Date.now : () => Date.now() + offsetMs;
+}
+
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const state = await openServerState(env.DATA_DIR, { serverSecret: env.SERVER_SECRET });
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
     blobs: state.blobs,
     serverSecret: state.serverSecret,
     publicOrigin: env.PUBLIC_ORIGIN,
+    clock: clockWithOffset(env.CLOCK_OFFSET_MS ?? 0),
     hsts: env.PUBLIC_ORIGIN?.startsWith('https://') === true,
     reportError: (error) => {
       console.error(`unexpected error: ${error instanceof Error ? error.name : typeof error}`);

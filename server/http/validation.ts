@@ -19,6 +19,8 @@ export function valid<T extends z.ZodType, Target extends keyof ValidationTarget
 export const SMALL_BODY_BYTES = 64 * 1024;
 /** Bodies that carry a vault manifest (up to 4 MiB of bytes, base64url) and envelopes. */
 export const LARGE_BODY_BYTES = 8 * 1024 * 1024;
+/** Grant create and change: up to 50,000 wraps (shared/grants.ts MAX_GRANT_WRAPS), a 4 MiB list and a manifest. */
+export const GRANT_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * At most maxSize bytes of body (PAYLOAD_TOO_LARGE beyond). A body stream that fails while it is read

@@ -1,4 +1,5 @@
-// /api/accounts: pre-login, sign-up, the caller's account, password change, recovery, deletion.
+// /api/accounts: pre-login, sign-up, the caller's account, password change, recovery, deletion, and a
+// practitioner's directory profile.
 // Thin: validation here, rules in services/accounts.ts.
 import { Hono } from 'hono';
 import {
@@ -7,12 +8,14 @@ import {
   type AccountResponse, type PreLoginResponse, type RecoveryStartResponse, type SignUpResponse,
 } from '../../shared/accounts.ts';
 import { toBase64url } from '../../shared/binary.ts';
+import { putPractitionerProfileRequestSchema } from '../../shared/practitioners.ts';
 import { ApiError } from '../http-error.ts';
 import type { AppEnv } from '../http/env.ts';
 import { clearSessionCookie, requireSession } from '../http/session-auth.ts';
 import { limitBody, SMALL_BODY_BYTES, valid } from '../http/validation.ts';
 import { deleteAccount } from '../services/account-deletion.ts';
 import { authenticate, findAccount, preLogin, replacePasswordMaterial, signUp } from '../services/accounts.ts';
+import { putPractitionerProfile } from '../services/practitioners.ts';
 import { revokeOtherSessions } from '../services/sessions.ts';
 
 const small = limitBody(SMALL_BODY_BYTES);
@@ -50,6 +53,10 @@ export const accountRoutes = new Hono<AppEnv>()
     const row = authenticate(c.var.deps, session.accountId, 'auth', request.currentAuthKey, c.var.address);
     replacePasswordMaterial(c.var.deps, row, request);
     revokeOtherSessions(c.var.deps, row.id, session.tokenHash);
+    return c.body(null, 204);
+  })
+  .put('/me/practitioner-profile', small, requireSession, valid('json', putPractitionerProfileRequestSchema), (c) => {
+    putPractitionerProfile(c.var.deps, c.var.session.accountId, c.req.valid('json'));
     return c.body(null, 204);
   })
   .delete('/me', small, requireSession, valid('json', deleteAccountRequestSchema), async (c) => {

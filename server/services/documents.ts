@@ -11,11 +11,12 @@ import { ApiError } from '../http-error.ts';
 import type { ByteRange } from '../storage/blob-store.ts';
 import type { Tx } from '../storage/database.ts';
 import { drainPendingDeletions } from '../storage/recovery.ts';
-import { documents, documentVersions, envelopes, pendingBlobDeletions, uploads } from '../storage/schema.ts';
+import { documents, documentVersions, envelopes, grantWraps, pendingBlobDeletions, uploads } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
+import { addCommittedWraps } from './grant-wraps.ts';
 import { appendAccess } from './history.ts';
 import { requireUpload, withUploadLock, type UploadRow } from './uploads.ts';
-import { advanceManifest, requireManagedVault } from './vaults.ts';
+import { advanceManifest, requireManagedVault, requireReadableVault } from './vaults.ts';
 
 type VersionRow = typeof documentVersions.$inferSelect;
 
@@ -34,6 +35,7 @@ async function commitLocked(deps: Deps, accountId: string, vaultId: string, uplo
     advanceManifest(tx, requireManagedVault(tx, accountId, vaultId), request.vaultManifest);
     advanceDocument(tx, vaultId, request, now);
     insertVersion(tx, { vaultId, accountId, upload: live, request, now });
+    addCommittedWraps(tx, deps.storage.sqlite, vaultId, request.documentId, request.version, request.grants ?? []);
     tx.delete(uploads).where(eq(uploads.id, live.id)).run();
   });
   await deps.blobs.publish(upload.blobId);
@@ -84,6 +86,10 @@ export function listDocuments(deps: Deps, accountId: string, vaultId: string, cu
 /** The version (the current one when `version` is undefined); NOT_FOUND if absent or not managed. */
 function requireVersion(deps: Deps, accountId: string, vaultId: string, documentId: string, version: number | undefined): VersionRow {
   requireManagedVault(deps.storage.db, accountId, vaultId);
+  return findVersion(deps, vaultId, documentId, version);
+}
+
+function findVersion(deps: Deps, vaultId: string, documentId: string, version: number | undefined): VersionRow {
   const base = and(eq(documentVersions.vaultId, vaultId), eq(documentVersions.documentId, documentId));
   const query = deps.storage.db.select().from(documentVersions);
   const row = version === undefined
@@ -93,9 +99,24 @@ function requireVersion(deps: Deps, accountId: string, vaultId: string, document
   return row;
 }
 
-/** Envelopes, metadata and manifest of a version; appends an envelope read to the history. */
+/**
+ * A version its manager may read, or one an active grant of the caller wraps (then with that wrap). A
+ * recipient asking for the current version gets it only if that exact version is wrapped for them.
+ */
+function requireReadableVersion(deps: Deps, accountId: string, vaultId: string, documentId: string, version: number | undefined): { row: VersionRow; grantWrap?: Buffer } {
+  const { grant } = requireReadableVault(deps.storage.db, accountId, vaultId, deps.clock());
+  const row = findVersion(deps, vaultId, documentId, version);
+  if (grant === null) return { row };
+  const wrapped = deps.storage.db.select({ wrap: grantWraps.wrap }).from(grantWraps)
+    .where(and(eq(grantWraps.vaultId, vaultId), eq(grantWraps.grantId, grant.id), eq(grantWraps.documentId, documentId), eq(grantWraps.version, row.version)))
+    .get();
+  if (wrapped === undefined) throw new ApiError('NOT_FOUND');
+  return { row, grantWrap: wrapped.wrap };
+}
+
+/** Envelopes, metadata and manifest of a version (and a recipient's grant wrap); appends an envelope read to the history. */
 export function readVersion(deps: Deps, accountId: string, vaultId: string, documentId: string, version?: number): DocumentVersionResponse {
-  const row = requireVersion(deps, accountId, vaultId, documentId, version);
+  const { row, grantWrap } = requireReadableVersion(deps, accountId, vaultId, documentId, version);
   const wrapped = deps.storage.db
     .select({ envelope: envelopes.envelope })
     .from(envelopes)
@@ -112,6 +133,7 @@ export function readVersion(deps: Deps, accountId: string, vaultId: string, docu
     metadata: toBase64url(row.metadata),
     manifest: toBase64url(row.manifest),
     envelopes: wrapped.map((entry) => toBase64url(entry.envelope)),
+    ...(grantWrap === undefined ? {} : { grantWrap: toBase64url(grantWrap) }),
   };
 }
 
@@ -128,12 +150,12 @@ export function listVersions(deps: Deps, accountId: string, vaultId: string, doc
 
 /** The payload's size, for HEAD: no byte is read, so nothing is appended to the history. */
 export function payloadSize(deps: Deps, accountId: string, vaultId: string, documentId: string, version: number): number {
-  return requireVersion(deps, accountId, vaultId, documentId, version).payloadSize;
+  return requireReadableVersion(deps, accountId, vaultId, documentId, version).row.payloadSize;
 }
 
 /** The payload (or a range of it) as a stream, with its size; appends a payload read to the history. */
 export async function openPayload(deps: Deps, accountId: string, vaultId: string, documentId: string, version: number, range: (size: number) => ByteRange | undefined) {
-  const row = requireVersion(deps, accountId, vaultId, documentId, version);
+  const { row } = requireReadableVersion(deps, accountId, vaultId, documentId, version);
   const selected = range(row.payloadSize);
   const stream = row.payloadSize === 0 ? new ReadableStream<Uint8Array>({ start: (c) => { c.close(); } }) : await deps.blobs.read(row.blobId, selected);
   if (stream === null) throw new Error('blob of a committed version is missing');

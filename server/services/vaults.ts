@@ -1,15 +1,16 @@
-// Vault rules: who may touch a vault (its owner, for now; anyone else gets NOT_FOUND, never FORBIDDEN, so
-// ids of others' vaults reveal nothing), and the manifest sequence: a new owner-signed manifest is stored
+// Vault rules: who may touch a vault (its owner; the recipient of an active grant may read what the grant
+// names; anyone else gets NOT_FOUND, never FORBIDDEN, so ids of others' vaults reveal nothing), and the manifest sequence: a new owner-signed manifest is stored
 // only at exactly the current sequence + 1, inside the transaction of the change it describes.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { VaultManifestResponse, VaultManifestUpdate, VaultSummary } from '../../shared/vaults.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { ApiError } from '../http-error.ts';
 import type { Db, Tx } from '../storage/database.ts';
-import { vaults } from '../storage/schema.ts';
+import { grants, vaults } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
 
 export type VaultRow = typeof vaults.$inferSelect;
+export type GrantRow = typeof grants.$inferSelect;
 
 export function listVaults(deps: Deps, accountId: string): VaultSummary[] {
   return deps.storage.db
@@ -28,8 +29,29 @@ export function requireManagedVault(db: Db | Tx, accountId: string, vaultId: str
   return row;
 }
 
+/** The caller's grant on the vault if it is active (no end date, or one still ahead of `now`); null otherwise. */
+export function activeGrant(db: Db | Tx, accountId: string, vaultId: string, now: number): GrantRow | null {
+  return db.select().from(grants)
+    .where(and(eq(grants.vaultId, vaultId), eq(grants.recipientAccountId, accountId), or(isNull(grants.endsAt), gt(grants.endsAt, now))))
+    .get() ?? null;
+}
+
+/**
+ * The vault for a read: its manager (grant null), or the recipient of an active grant on it (with that
+ * grant). NOT_FOUND otherwise, so an ended share looks like one that never existed.
+ */
+export function requireReadableVault(db: Db | Tx, accountId: string, vaultId: string, now: number): { vault: VaultRow; grant: GrantRow | null } {
+  const vault = db.select().from(vaults).where(eq(vaults.id, vaultId)).get();
+  if (vault === undefined) throw new ApiError('NOT_FOUND');
+  if (vault.ownerAccountId === accountId) return { vault, grant: null };
+  const grant = activeGrant(db, accountId, vaultId, now);
+  if (grant === null) throw new ApiError('NOT_FOUND');
+  return { vault, grant };
+}
+
+/** The current manifest, for the vault's manager or an active grant's recipient (who verifies its share list). */
 export function vaultManifest(deps: Deps, accountId: string, vaultId: string): VaultManifestResponse {
-  const row = requireManagedVault(deps.storage.db, accountId, vaultId);
+  const row = requireReadableVault(deps.storage.db, accountId, vaultId, deps.clock()).vault;
   return { vaultId, sequence: row.manifestSequence, manifest: row.manifest === null ? null : toBase64url(row.manifest) };
 }
 

@@ -159,3 +159,68 @@ export const pendingBlobDeletions = sqliteTable('pending_blob_deletions', {
   blobId: text('blob_id').primaryKey(),
   queuedAt: integer('queued_at').notNull().default(sql`0`),
 });
+
+/**
+ * A practitioner's public directory entry (shared/practitioners.ts): professional data only. search_text is
+ * the searchable fields lowercased without accents (services/practitioners.ts), matched with LIKE.
+ */
+export const practitionerProfiles = sqliteTable(
+  'practitioner_profiles',
+  {
+    accountId: text('account_id').primaryKey().references(() => accounts.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    profession: text('profession').notNull(),
+    specialty: text('specialty').notNull(),
+    rpps: text('rpps').notNull().unique(),
+    place: text('place').notNull(),
+    city: text('city').notNull(),
+    searchText: text('search_text').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+);
+
+/**
+ * One grant per (vault, recipient): the grant-key envelopes, the owner-only sealed scope and the signed grant
+ * list are opaque bytes to the server. ends_at (null: no end) is when the server stops serving it.
+ */
+export const grants = sqliteTable(
+  'grants',
+  {
+    vaultId: text('vault_id').notNull().references(() => vaults.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    recipientAccountId: text('recipient_account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    endsAt: integer('ends_at'),
+    recipientEnvelope: bytes('recipient_envelope').notNull(),
+    ownerEnvelope: bytes('owner_envelope').notNull(),
+    scope: bytes('scope').notNull(),
+    list: bytes('list').notNull(),
+    listSequence: integer('list_sequence').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.vaultId, table.id] }),
+    uniqueIndex('grants_vault_recipient').on(table.vaultId, table.recipientAccountId),
+    index('grants_recipient').on(table.recipientAccountId),
+  ],
+);
+
+/** A document version's file key wrapped under a grant key; goes with its grant or its version. */
+export const grantWraps = sqliteTable(
+  'grant_wraps',
+  {
+    vaultId: text('vault_id').notNull(),
+    grantId: text('grant_id').notNull(),
+    documentId: text('document_id').notNull(),
+    version: integer('version').notNull(),
+    wrap: bytes('wrap').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.vaultId, table.grantId, table.documentId, table.version] }),
+    foreignKey({ columns: [table.vaultId, table.grantId], foreignColumns: [grants.vaultId, grants.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [table.vaultId, table.documentId, table.version],
+      foreignColumns: [documentVersions.vaultId, documentVersions.documentId, documentVersions.version],
+    }).onDelete('cascade'),
+    index('grant_wraps_version').on(table.vaultId, table.documentId, table.version),
+  ],
+);

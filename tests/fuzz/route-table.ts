@@ -2,7 +2,7 @@
 // body. The fuzzer mutates these; the coverage test checks this table against the routes the Hono app
 // declares, so a new route fails that test until it is described here.
 import { randomB64, kdfParams, signUpBody, commitBody } from '../integration/harness.ts';
-import { manifestSequenceOf, PARTIAL_SIZE, receivedOf, type World } from './world.ts';
+import { grantListSequenceOf, manifestSequenceOf, PARTIAL_SIZE, receivedOf, type World } from './world.ts';
 
 export type BodyKind = 'none' | 'json' | 'chunk';
 
@@ -29,6 +29,8 @@ const partialUpload = (world: World) => ({ ...vault(world), uploadId: world.part
 const aDocument = (world: World) => ({ ...vault(world), documentId: world.documentId });
 const aVersion = (world: World) => ({ ...aDocument(world), version: '1' });
 const none = () => ({});
+const aGrant = (world: World) => ({ ...vault(world), grantId: world.grantId });
+const nextGrantList = (world: World) => ({ sequence: grantListSequenceOf(world) + 1, list: randomB64(100) });
 
 function nextManifest(world: World) {
   return { sequence: manifestSequenceOf(world, world.alice) + 1, manifest: randomB64(100) };
@@ -79,6 +81,26 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId/versions/:version', params: aVersion, body: 'none' },
   { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId/versions/:version/payload', params: aVersion, body: 'none' },
   { method: 'DELETE', path: '/api/vaults/:vaultId/documents/:documentId', params: aDocument, body: 'json', json: (w) => ({ vaultManifest: nextManifest(w) }) },
+  {
+    method: 'PUT', path: '/api/accounts/me/practitioner-profile', params: none, body: 'json', keepsWorld: true,
+    json: () => ({ name: 'Dr Claire Martin', profession: 'medecin-specialiste', specialty: 'cardiologie', rpps: '10000000017', place: 'Cabinet des Lilas', city: 'Lyon' }),
+  },
+  { method: 'GET', path: '/api/practitioners', params: none, body: 'none', query: '?q=martin%20lyon&limit=5' },
+  { method: 'GET', path: '/api/practitioners/:accountId', params: (w) => ({ accountId: w.doctor.accountId }), body: 'none' },
+  { method: 'GET', path: '/api/shares', params: none, body: 'none' },
+  {
+    method: 'POST', path: '/api/vaults/:vaultId/grants', params: vault, body: 'json',
+    json: (w) => ({
+      grantId: randomB64(16), recipientAccountId: w.bob.accountId, endsAt: null, recipientEnvelope: randomB64(200), ownerEnvelope: randomB64(200),
+      scope: randomB64(257), list: { sequence: 1, list: randomB64(100) }, wraps: [{ documentId: w.documentId, version: 1, wrap: randomB64(73) }], vaultManifest: nextManifest(w),
+    }),
+  },
+  { method: 'GET', path: '/api/vaults/:vaultId/grants', params: vault, body: 'none' },
+  {
+    method: 'PATCH', path: '/api/vaults/:vaultId/grants/:grantId', params: aGrant, body: 'json', keepsWorld: true,
+    json: (w) => ({ list: nextGrantList(w), wraps: [], removeDocuments: [], endsAt: null }),
+  },
+  { method: 'DELETE', path: '/api/vaults/:vaultId/grants/:grantId', params: aGrant, body: 'json', json: (w) => ({ vaultManifest: nextManifest(w) }) },
 ];
 
 /** The valid chunk for the partial upload: the next CHUNK bytes at its current offset. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beginUpload, call, newAccount, putChunk, startServer, uploadDocument, type TestAccount, type TestServer } from '../integration/harness.ts';
+import { beginUpload, call, newAccount, putChunk, randomB64, startServer, uploadDocument, type TestAccount, type TestServer } from '../integration/harness.ts';
 
 export interface World {
   server: TestServer;
@@ -23,6 +23,9 @@ export interface World {
   /** Alice's upload with every byte received: a commit can go through. */
   completeUploadId: string;
   bobUploadId: string;
+  /** A third account, with an active grant on Alice's vault that wraps her document. */
+  doctor: TestAccount;
+  grantId: string;
 }
 
 export const PARTIAL_SIZE = 1000;
@@ -42,10 +45,31 @@ export async function seedWorld(): Promise<World> {
   if ((await putChunk(server, alice, completeUploadId, new Uint8Array(10), 0, 9)).status !== 200) throw new Error('chunk failed');
   const bobUploadId = await beginUpload(server, bob, PARTIAL_SIZE);
   const aliceCookie = await cookieLogin(server, alice);
+  const doctor = await newAccount(server, 'doctor@example.test');
+  const grantId = await seedGrant(server, alice, doctor, documentId);
   server.state.storage.checkpoint();
   const template = mkdtempSync(join(tmpdir(), 'coffre-fuzz-'));
   cpSync(server.dataDir, template, { recursive: true });
-  return { server, template, alice, bob, aliceCookie, documentId, bobDocumentId, partialUploadId, completeUploadId, bobUploadId };
+  return { server, template, alice, bob, aliceCookie, documentId, bobDocumentId, partialUploadId, completeUploadId, bobUploadId, doctor, grantId };
+}
+
+async function seedGrant(server: TestServer, owner: TestAccount, recipient: TestAccount, documentId: string): Promise<string> {
+  const grantId = randomB64(16);
+  const sequence = (((await (await call(server, 'GET', `/api/vaults/${owner.vaultId}/manifest`, { token: owner.token })).json()) as { sequence: number }).sequence);
+  const response = await call(server, 'POST', `/api/vaults/${owner.vaultId}/grants`, {
+    token: owner.token,
+    json: {
+      grantId, recipientAccountId: recipient.accountId, endsAt: null, recipientEnvelope: randomB64(200), ownerEnvelope: randomB64(200), scope: randomB64(257),
+      list: { sequence: 1, list: randomB64(100) }, wraps: [{ documentId, version: 1, wrap: randomB64(73) }], vaultManifest: { sequence: sequence + 1, manifest: randomB64(100) },
+    },
+  });
+  if (response.status !== 201) throw new Error(`grant failed: ${response.status}`);
+  return grantId;
+}
+
+export function grantListSequenceOf(world: World): number {
+  const row = world.server.state.storage.sqlite.prepare('SELECT list_sequence AS sequence FROM grants WHERE id = ?').get(world.grantId) as { sequence: number } | undefined;
+  return row?.sequence ?? 0;
 }
 
 /**

@@ -5,7 +5,7 @@
 
 export const COLUMN_CLASS_NAMES = [
   'random identifier', 'account identifier', 'public key material', 'ciphertext', 'envelope', 'signature',
-  'key hash / verifier', 'chain hash', 'KDF parameters', 'timestamp', 'padded size', 'counter', 'server secret-derived', 'other',
+  'key hash / verifier', 'chain hash', 'KDF parameters', 'timestamp', 'padded size', 'counter', 'server secret-derived', 'public directory data', 'other',
 ] as const;
 
 export type ColumnClass = (typeof COLUMN_CLASS_NAMES)[number];
@@ -100,6 +100,36 @@ export const SCHEMA_COLUMNS: TableClasses = {
   pending_blob_deletions: {
     blob_id: 'random identifier',
     queued_at: 'timestamp',
+  },
+  practitioner_profiles: {
+    account_id: 'account identifier',
+    name: 'public directory data',
+    profession: 'public directory data',
+    specialty: 'public directory data',
+    rpps: 'public directory data',
+    place: 'public directory data',
+    city: 'public directory data',
+    search_text: 'public directory data',
+    updated_at: 'timestamp',
+  },
+  grants: {
+    vault_id: 'random identifier',
+    id: 'random identifier',
+    recipient_account_id: 'account identifier',
+    created_at: 'timestamp',
+    ends_at: 'timestamp',
+    recipient_envelope: 'envelope',
+    owner_envelope: 'envelope',
+    scope: 'ciphertext',
+    list: 'signature',
+    list_sequence: 'counter',
+  },
+  grant_wraps: {
+    vault_id: 'random identifier',
+    grant_id: 'random identifier',
+    document_id: 'random identifier',
+    version: 'counter',
+    wrap: 'envelope',
   },
 };
 

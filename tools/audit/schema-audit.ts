@@ -34,6 +34,7 @@ const STORAGE_TYPES: Record<ColumnClass, readonly string[]> = {
   'padded size': ['integer'],
   counter: ['integer', 'null'],
   'server secret-derived': ['text'],
+  'public directory data': ['text'],
   other: ['text'],
 };
 

@@ -1,0 +1,111 @@
+// Grants (shared/grants.ts): the owner creates, changes and revokes them, each change with its next signed
+// grant list (and, when the share itself changes, the next vault manifest) in one transaction; the
+// recipient lists the active ones addressed to them. Envelopes, scope, list and wraps are opaque bytes.
+import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
+import { fromBase64url, toBase64url } from '../../shared/binary.ts';
+import type { CreateGrantRequest, OwnedGrant, ReceivedGrant, UpdateGrantRequest } from '../../shared/grants.ts';
+import type { VaultManifestUpdate } from '../../shared/vaults.ts';
+import { ApiError } from '../http-error.ts';
+import { accounts, grants, vaults } from '../storage/schema.ts';
+import type { Deps } from './deps.ts';
+import { advanceGrantList, insertWraps, removeDocumentWraps, requireGrant } from './grant-wraps.ts';
+import { advanceManifest, requireManagedVault } from './vaults.ts';
+
+const bytes = (encoded: string) => Buffer.from(fromBase64url(encoded));
+
+/**
+ * NOT_FOUND for an unknown recipient (as for an unknown vault); BAD_REQUEST for the owner as recipient;
+ * CONFLICT when the recipient already has a grant here, the grant id is taken, the list sequence is not 1
+ * or the manifest sequence is stale.
+ */
+export function createGrant(deps: Deps, accountId: string, vaultId: string, request: CreateGrantRequest): void {
+  deps.storage.db.transaction((tx) => {
+    const vault = requireManagedVault(tx, accountId, vaultId);
+    if (tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, request.recipientAccountId)).get() === undefined) throw new ApiError('NOT_FOUND');
+    if (request.recipientAccountId === accountId) throw new ApiError('BAD_REQUEST');
+    const clash = tx.select({ id: grants.id }).from(grants)
+      .where(and(eq(grants.vaultId, vaultId), or(eq(grants.recipientAccountId, request.recipientAccountId), eq(grants.id, request.grantId)))).get();
+    if (clash !== undefined || request.list.sequence !== 1) throw new ApiError('CONFLICT');
+    advanceManifest(tx, vault, request.vaultManifest);
+    const row = {
+      vaultId,
+      id: request.grantId,
+      recipientAccountId: request.recipientAccountId,
+      createdAt: deps.clock(),
+      endsAt: request.endsAt,
+      recipientEnvelope: bytes(request.recipientEnvelope),
+      ownerEnvelope: bytes(request.ownerEnvelope),
+      scope: bytes(request.scope),
+      list: bytes(request.list.list),
+      listSequence: 1,
+    };
+    tx.insert(grants).values(row).run();
+    insertWraps(deps.storage.sqlite, row, request.wraps);
+  });
+}
+
+/** Next list (CONFLICT unless stored + 1), removed documents' wraps dropped, then new wraps; optional scope, end date, manifest. */
+export function updateGrant(deps: Deps, accountId: string, vaultId: string, grantId: string, request: UpdateGrantRequest): void {
+  deps.storage.db.transaction((tx) => {
+    const vault = requireManagedVault(tx, accountId, vaultId);
+    const grant = requireGrant(tx, vaultId, grantId);
+    advanceGrantList(tx, grant, request.list);
+    if (request.vaultManifest !== undefined) advanceManifest(tx, vault, request.vaultManifest);
+    const changes = {
+      ...(request.scope === undefined ? {} : { scope: bytes(request.scope) }),
+      ...(request.endsAt === undefined ? {} : { endsAt: request.endsAt }),
+    };
+    if (Object.keys(changes).length > 0) tx.update(grants).set(changes).where(and(eq(grants.vaultId, vaultId), eq(grants.id, grantId))).run();
+    removeDocumentWraps(tx, grant, request.removeDocuments);
+    insertWraps(deps.storage.sqlite, grant, request.wraps);
+  });
+}
+
+/** The grant and its wraps go, with the manifest that no longer lists the share. */
+export function revokeGrant(deps: Deps, accountId: string, vaultId: string, grantId: string, update: VaultManifestUpdate): void {
+  deps.storage.db.transaction((tx) => {
+    const vault = requireManagedVault(tx, accountId, vaultId);
+    requireGrant(tx, vaultId, grantId);
+    advanceManifest(tx, vault, update);
+    tx.delete(grants).where(and(eq(grants.vaultId, vaultId), eq(grants.id, grantId))).run();
+  });
+}
+
+/** Every grant of the vault, ended ones too, oldest first. */
+export function listOwnedGrants(deps: Deps, accountId: string, vaultId: string): OwnedGrant[] {
+  return deps.storage.db.transaction((tx) => {
+    requireManagedVault(tx, accountId, vaultId);
+    return tx.select().from(grants).where(eq(grants.vaultId, vaultId)).orderBy(asc(grants.createdAt), asc(grants.id)).all().map((row) => ({
+      grantId: row.id,
+      recipientAccountId: row.recipientAccountId,
+      createdAt: row.createdAt,
+      endsAt: row.endsAt,
+      ownerEnvelope: toBase64url(row.ownerEnvelope),
+      scope: toBase64url(row.scope),
+      list: { sequence: row.listSequence, list: toBase64url(row.list) },
+    }));
+  });
+}
+
+/** The active grants addressed to the caller, with each owner's bundle; never the owner envelope or scope. */
+export function listReceivedGrants(deps: Deps, accountId: string): ReceivedGrant[] {
+  const now = deps.clock();
+  return deps.storage.db
+    .select({ grant: grants, ownerAccountId: accounts.id, ownerPublicBundle: accounts.publicBundle })
+    .from(grants)
+    .innerJoin(vaults, eq(vaults.id, grants.vaultId))
+    .innerJoin(accounts, eq(accounts.id, vaults.ownerAccountId))
+    .where(and(eq(grants.recipientAccountId, accountId), or(isNull(grants.endsAt), gt(grants.endsAt, now))))
+    .orderBy(asc(grants.createdAt), asc(grants.vaultId), asc(grants.id))
+    .all()
+    .map(({ grant, ownerAccountId, ownerPublicBundle }) => ({
+      vaultId: grant.vaultId,
+      grantId: grant.id,
+      ownerAccountId,
+      ownerPublicBundle: toBase64url(ownerPublicBundle),
+      createdAt: grant.createdAt,
+      endsAt: grant.endsAt,
+      recipientEnvelope: toBase64url(grant.recipientEnvelope),
+      list: { sequence: grant.listSequence, list: toBase64url(grant.list) },
+    }));
+}
