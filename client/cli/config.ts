@@ -1,5 +1,6 @@
 // The CLI's session file: per server, the account id, the bearer token, the vault id and the last vault
-// manifest and access-history heads accepted (anti-rollback state). It holds NO key material: every command that needs keys
+// manifest and access-history heads accepted (anti-rollback state), and the contacts' pinned key hashes
+// (ATK-03: public, but a changed key must be noticed across runs). It holds NO key material: every command that needs keys
 // re-derives them from the password (Argon2id) and unwraps the private bundle again, so a stolen file gives
 // a session token (revocable, expiring) and nothing that decrypts. Mode 0600 in a 0700 folder.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { z } from 'zod';
 
 const storedHeadSchema = z.strictObject({ sequence: z.number().int().positive(), hash: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
 
+const storedPinSchema = z.strictObject({ keysHash: z.string().regex(/^[A-Za-z0-9_-]{43}$/), verified: z.boolean() });
+
 const serverEntrySchema = z.strictObject({
   accountId: z.string().optional(),
   token: z.string().optional(),
@@ -17,6 +20,8 @@ const serverEntrySchema = z.strictObject({
   heads: z.record(z.string(), storedHeadSchema),
   /** The access-history head last verified, keyed by vault id (absent in files of older versions). */
   histories: z.record(z.string(), storedHeadSchema).optional(),
+  /** Pinned contact keys: by own account id, then by the contact's account id. */
+  pins: z.record(z.string(), z.record(z.string(), storedPinSchema)).optional(),
 });
 
 const configSchema = z.strictObject({ version: z.literal(1), servers: z.record(z.string(), serverEntrySchema) });

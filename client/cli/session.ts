@@ -2,6 +2,7 @@
 // token) to re-derive the keys from the password, and the rotated token and the new head saved back out.
 import { logIn, type UnlockedAccount } from '../core/account.ts';
 import { createApiClient, type ApiClient, type FetchLike } from '../core/api.ts';
+import { loadPin, storePin, type PinStore } from '../core/pins.ts';
 import { loadHead, storeHead, type VaultState } from '../core/vault.ts';
 import type { ConfigStore } from './config.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -49,6 +50,23 @@ export async function unlock(context: CliContext): Promise<Unlocked> {
       const heads = state.head === undefined ? latest.heads : { ...latest.heads, [account.vaultId]: storeHead(state.head) };
       const histories = state.history === undefined ? latest.histories : { ...latest.histories, [account.vaultId]: storeHead(state.history) };
       context.store.set(context.server, { ...latest, heads, ...(histories === undefined ? {} : { histories }) });
+    },
+  };
+}
+
+/** The contacts pinned by `accountId` on this server, read and written through the session file. */
+export function cliPinStore(context: CliContext, accountId: string): PinStore {
+  return {
+    get: (contactId) => {
+      const stored = context.store.get(context.server).pins?.[accountId]?.[contactId];
+      return Promise.resolve(stored === undefined ? undefined : loadPin({ accountId: contactId, ...stored }));
+    },
+    put: (pin) => {
+      const latest = context.store.get(context.server);
+      const { keysHash, verified } = storePin(pin);
+      const mine = { ...latest.pins?.[accountId], [pin.accountId]: { keysHash, verified } };
+      context.store.set(context.server, { ...latest, pins: { ...latest.pins, [accountId]: mine } });
+      return Promise.resolve();
     },
   };
 }

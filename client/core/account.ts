@@ -3,7 +3,9 @@
 // Failures are typed: CryptoError for anything the server could have forged, ApiClientError for answers.
 import { RECOVERY_KDF_PARAMS_HASH, unwrapPrivateBundle, wrapPrivateBundle } from '../../crypto/account-bundle.ts';
 import { CryptoError, isCryptoError } from '../../crypto/errors.ts';
-import { generateIdentity, identityPublicKeys, signPublicBundle, verifyPublicBundle, type IdentitySecrets, type PublicKeyBundle } from '../../crypto/identity.ts';
+import {
+  generateIdentity, identityPublicKeys, signPublicBundle, verifyPublicBundle, type IdentityRole, type IdentitySecrets, type PublicKeyBundle,
+} from '../../crypto/identity.ts';
 import { assertKdfParamsAcceptable, deriveAccountKeys, kdfParamsHash, newKdfParams, type KdfParams } from '../../crypto/password.ts';
 import { constantTimeEqual, initPrimitives } from '../../crypto/primitives.ts';
 import { deriveRecoveryKeys, generateRecoveryKey, recoveryKeyToWords, type RecoveryLanguage } from '../../crypto/recovery-key.ts';
@@ -20,9 +22,14 @@ export interface UnlockedAccount {
   identity: IdentitySecrets;
   /** The account's own public bundle, verified and matching `identity`. */
   bundle: PublicKeyBundle;
+  /** From the signed bundle: a practitioner may publish a directory profile and receive shares. */
+  role: AccountRole;
   /** The account's vault (one per account, made by the server at sign-up). */
   vaultId: string;
 }
+
+/** What a person signs up as; 'vault' identities are never accounts. */
+export type AccountRole = Exclude<IdentityRole, 'vault'>;
 
 export interface SignUpResult {
   /** The 24 recovery words: show them once, never store them. */
@@ -32,15 +39,16 @@ export interface SignUpResult {
 /**
  * Creates the account: fresh KDF parameters, identity, signed public bundle, and the private bundle wrapped
  * under the password's key and under a new recovery key. The server answers 202 whether or not the id was
- * free (ATK-28), so success here does not prove the account is ours: the caller logs in next.
+ * free (ATK-28), so success here does not prove the account is ours: the caller logs in next. The role
+ * goes into the self-signed public bundle, so the server cannot turn a patient into a listed practitioner.
  */
-export async function signUp(api: ApiClient, accountId: string, password: string, language: RecoveryLanguage = 'fr'): Promise<SignUpResult> {
+export async function signUp(api: ApiClient, accountId: string, password: string, language: RecoveryLanguage = 'fr', role: AccountRole = 'patient'): Promise<SignUpResult> {
   await assertPasswordAcceptable(password, accountId);
   await initPrimitives();
   const kdf = newKdfParams();
   const keys = await deriveAccountKeys(password, kdf);
   const identity = generateIdentity();
-  const publicBundle = signPublicBundle(identity, { accountId, role: 'patient', createdAt: Date.now() });
+  const publicBundle = signPublicBundle(identity, { accountId, role, createdAt: Date.now() });
   const bundle = { accountId, identity };
   const wrapped = wrapPrivateBundle(keys.keyEncryptionKey, { accountId, purpose: 'password', kdfParamsHash: kdfParamsHash(kdf) }, bundle);
   const recoveryKey = generateRecoveryKey();
@@ -88,7 +96,8 @@ export async function logIn(api: ApiClient, accountId: string, password: string,
   try {
     const { identity } = unwrapPrivateBundle(keys.keyEncryptionKey, context, fromBase64url(answer.account.wrappedPrivateBundle));
     const bundle = verifyOwnBundle(fromBase64url(answer.account.publicBundle), accountId, identity);
-    return { accountId, identity, bundle, vaultId: await ownVaultId(api) };
+    if (bundle.role === 'vault') throw new CryptoError('KEY_BUNDLE_INVALID');
+    return { accountId, identity, bundle, role: bundle.role, vaultId: await ownVaultId(api) };
   } catch (error) {
     // A bundle that does not open (ATK-01) leaves no usable session behind in this client: nothing more is
     // sent with it, and the server ends it at its idle expiry.

@@ -5,58 +5,21 @@
 import { createDocumentDecryptor, documentPayloadLength, type ChunkAeadFactory } from '../../crypto/document.ts';
 import { CryptoError } from '../../crypto/errors.ts';
 import { constantTimeEqual, createSha256 } from '../../crypto/primitives.ts';
-import { documentManifestHash } from '../../crypto/manifest.ts';
-import { reconcileListing, type VaultManifest } from '../../crypto/vault-manifest.ts';
-import { fromBase64url } from '../../shared/binary.ts';
-import {
-  documentVersionResponseSchema, listDocumentsResponseSchema, listVersionsResponseSchema,
-  type DocumentSummary, type ListVersionsResponse,
-} from '../../shared/documents.ts';
+import { listVersionsResponseSchema, type ListVersionsResponse } from '../../shared/documents.ts';
 import type { DocumentMetadata } from '../../crypto/metadata.ts';
 import type { UnlockedAccount } from './account.ts';
 import { ApiClientError, request, requestStream, type ApiClient } from './api.ts';
 import { openVersion, writersOf, type OpenedVersion } from './open-version.ts';
+import { fetchVersion, forgetFileKeys, openVault, recordOf, type DocumentEntry } from './opened-vault.ts';
 import { fetchVaultManifest, nextVaultManifest, type VaultState } from './vault.ts';
 
-/**
- * A verified document. Sizes and times come from signed data, never from the server's columns (ATK-13):
- * payloadSize is the padded length the signed realLength gives, updatedAt the author-signed creation time
- * of the current version.
- */
-export interface DocumentEntry {
-  documentId: string;
-  version: number;
-  payloadSize: number;
-  updatedAt: number;
-  metadata: DocumentMetadata;
-}
+export type { DocumentEntry } from './opened-vault.ts';
 
 /** Every document of the vault, verified and with its metadata decrypted; throws on any discrepancy. */
 export async function listDocuments(api: ApiClient, account: UnlockedAccount, state: VaultState): Promise<DocumentEntry[]> {
-  const vault = await fetchVaultManifest(api, account, state);
-  const summaries = await listSummaries(api, account.vaultId);
-  const served = await Promise.all(summaries.map((summary) => fetchVersion(api, account.vaultId, summary.documentId)));
-  const listed = summaries.map((summary, index) => ({
-    documentId: summary.documentId,
-    version: summary.currentVersion,
-    manifestHash: documentManifestHash(fromBase64url(served[index]?.manifest ?? '')),
-  }));
-  if (vault === null) {
-    if (listed.length > 0) throw new CryptoError('RECORD_UNEXPECTED');
-    return [];
-  }
-  reconcileListing(vault, listed);
-  const writers = writersOf(account, vault, Date.now());
-  return summaries.map((summary, index) => {
-    const record = recordOf(vault, summary.documentId);
-    const context = { vaultId: account.vaultId, documentId: summary.documentId, version: record.currentVersion };
-    const opened = openVersion(account, writers, servedAt(served, index), context, record.manifestHash);
-    opened.fileKey.fill(0);
-    return {
-      documentId: summary.documentId, version: context.version, metadata: opened.metadata,
-      payloadSize: documentPayloadLength(opened.metadata.realLength), updatedAt: opened.manifest.createdAt,
-    };
-  });
+  const vault = await openVault(api, account, state);
+  forgetFileKeys(vault);
+  return vault.documents.map(({ documentId, version, payloadSize, updatedAt, metadata }) => ({ documentId, version, payloadSize, updatedAt, metadata }));
 }
 
 export interface DownloadOptions {
@@ -119,38 +82,8 @@ async function openDocument(api: ApiClient, account: UnlockedAccount, state: Vau
   return openVersion(account, writersOf(account, vault, Date.now()), served, context, listedHash);
 }
 
-/** The record of a document in the signed manifest; NOT_FOUND when the owner never listed it. */
-function recordOf(vault: VaultManifest, documentId: string) {
-  const record = vault.records.find((entry) => entry.documentId === documentId);
-  if (record === undefined) throw new ApiClientError('NOT_FOUND', 404);
-  return record;
-}
-
-function fetchVersion(api: ApiClient, vaultId: string, documentId: string, version?: number) {
-  const suffix = version === undefined ? '' : `/versions/${String(version)}`;
-  return request(api, 'GET', `/api/vaults/${vaultId}/documents/${documentId}${suffix}`, documentVersionResponseSchema);
-}
-
-function servedAt<T>(served: readonly T[], index: number): T {
-  const item = served[index];
-  if (item === undefined) throw new RangeError('index out of range');
-  return item;
-}
-
-async function listSummaries(api: ApiClient, vaultId: string): Promise<DocumentSummary[]> {
-  const all: DocumentSummary[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor === null ? '?limit=200' : `?limit=200&cursor=${cursor}`;
-    const page = await request(api, 'GET', `/api/vaults/${vaultId}/documents${query}`, listDocumentsResponseSchema);
-    all.push(...page.documents);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return all;
-}
-
 /** Passes bytes through and fails the stream at its end unless their SHA-256 is the signed payload hash. */
-function hashCheck(expected: Uint8Array): TransformStream<Uint8Array, Uint8Array> {
+export function hashCheck(expected: Uint8Array): TransformStream<Uint8Array, Uint8Array> {
   // libsodium's SHA-256 once loaded (about 3x noble's in a Worker): the hash runs over every payload byte.
   const hasher = createSha256();
   return new TransformStream({

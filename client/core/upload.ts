@@ -1,17 +1,20 @@
 // Adding a document version: a new file key, the payload encrypted as a stream and sent in ranges to the
 // resumable upload routes (memory bounded by two ranges, whatever the file size), then encrypted metadata,
 // the file key sealed for the account, the signed document manifest and the signed next vault manifest,
-// all committed at once by the server.
+// all committed at once by the server. The new version is also wrapped for every active grant whose scope
+// covers it, with that grant's next signed list, in the same commit (SHARING.md "Upload").
 import { newFileKey, type DocumentContext } from '../../crypto/document-context.ts';
 import { createDocumentEncryptor, documentPayloadLength, type ChunkAeadFactory } from '../../crypto/document.ts';
-import { sealEnvelope } from '../../crypto/envelope.ts';
+import { sealEnvelope, wrapForGrant } from '../../crypto/envelope.ts';
+import { signGrantList } from '../../crypto/grant-list.ts';
 import { documentManifestHash, envelopeSetHash, fileKeyCommitment, signDocumentManifest } from '../../crypto/manifest.ts';
 import { encryptMetadata, type DocumentMetadata } from '../../crypto/metadata.ts';
 import { createSha256, randomBytes, sha256 } from '../../crypto/primitives.ts';
 import { toBase64url } from '../../shared/binary.ts';
-import { commitUploadResponseSchema, uploadStateSchema } from '../../shared/documents.ts';
+import { commitUploadResponseSchema, uploadStateSchema, type CommitUploadRequest } from '../../shared/documents.ts';
 import type { UnlockedAccount } from './account.ts';
 import { ApiClientError, request, type ApiClient } from './api.ts';
+import { fetchOwnedGrants, forgetGrantKeys, isActive, scopeCovers, type OpenedGrant } from './owned-grants.ts';
 import { fetchVaultManifest, nextVaultManifest, type VaultState } from './vault.ts';
 
 /** Bytes per PUT: a few MiB keeps memory flat and a lost connection cheap (the server allows 64 MiB). */
@@ -38,6 +41,8 @@ export async function uploadDocument(api: ApiClient, account: UnlockedAccount, s
   const existing = current?.records.find((record) => record.documentId === documentId);
   if (input.documentId !== undefined && existing === undefined) throw new ApiClientError('NOT_FOUND', 404);
   const context: DocumentContext = { vaultId: account.vaultId, documentId, version: (existing?.currentVersion ?? 0) + 1 };
+  // Grants only exist with a share in the signed manifest; without one there is nothing to fetch.
+  const grants = current !== null && current.shares.length > 0 ? await fetchOwnedGrants(api, account, current) : [];
   const fileKey = newFileKey();
   const total = documentPayloadLength(input.size);
   const { uploadId } = await request(api, 'POST', `/api/vaults/${account.vaultId}/uploads`, uploadStateSchema, { json: { size: total } });
@@ -54,12 +59,13 @@ export async function uploadDocument(api: ApiClient, account: UnlockedAccount, s
     }, account.identity.signingSeed);
     const record = { documentId, currentVersion: context.version, manifestHash: documentManifestHash(manifest) };
     const next = nextVaultManifest(account, current, state, { set: record }, Date.now());
-    await request(api, 'POST', `${uploadPath}/commit`, commitUploadResponseSchema, {
-      json: {
-        documentId, version: context.version, metadata: toBase64url(metadata), manifest: toBase64url(manifest),
-        envelopes: [toBase64url(envelope)], vaultManifest: next.update,
-      },
-    });
+    const body: CommitUploadRequest = {
+      documentId, version: context.version, metadata: toBase64url(metadata), manifest: toBase64url(manifest),
+      envelopes: [toBase64url(envelope)], vaultManifest: next.update,
+    };
+    const grantUpdates = grantWrapsFor(account, grants, context, input.metadata.category, fileKey);
+    if (grantUpdates.length > 0) body.grants = grantUpdates;
+    await request(api, 'POST', `${uploadPath}/commit`, commitUploadResponseSchema, { json: body });
     state.head = next.head;
     return { documentId, version: context.version };
   } catch (error) {
@@ -67,7 +73,25 @@ export async function uploadDocument(api: ApiClient, account: UnlockedAccount, s
     throw error;
   } finally {
     fileKey.fill(0);
+    forgetGrantKeys(grants);
   }
+}
+
+/**
+ * The new version wrapped for each grant whose share is active in the signed manifest and whose scope
+ * covers it (all; its category; or the document is listed already), with the grant's next list: the old
+ * entries stay, so older versions remain readable.
+ */
+function grantWrapsFor(account: UnlockedAccount, grants: readonly OpenedGrant[], context: DocumentContext, category: string, fileKey: Uint8Array): NonNullable<CommitUploadRequest['grants']> {
+  const now = Date.now();
+  return grants
+    .filter((grant) => isActive(grant, now) && scopeCovers(grant.scope, category, context.documentId, new Set(grant.list.entries.map((entry) => entry.documentId))))
+    .map((grant) => {
+      const sequence = grant.list.sequence + 1;
+      const entries = [...grant.list.entries, { documentId: context.documentId, version: context.version }];
+      const list = signGrantList({ vaultId: account.vaultId, grantId: grant.grantId, recipient: grant.list.recipient, sequence, createdAt: now, entries }, account.identity.signingSeed);
+      return { grantId: grant.grantId, wrap: toBase64url(wrapForGrant(grant.grantKey, grant.grantId, context, fileKey)), list: { sequence, list: toBase64url(list) } };
+    });
 }
 
 /**

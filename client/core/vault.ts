@@ -7,8 +7,8 @@
 // with sharing; the server has no route for vault-key envelopes yet.)
 import { CryptoError } from '../../crypto/errors.ts';
 import {
-  GENESIS_PREVIOUS_HASH, memberOf, signVaultManifest, verifyVaultManifest, vaultManifestHash,
-  type VaultHead, type VaultManifest, type VaultRecord,
+  GENESIS_PREVIOUS_HASH, VAULT_MANIFEST_VERSION, memberOf, signVaultManifest, verifyVaultManifest, vaultManifestHash,
+  type VaultHead, type VaultManifest, type VaultRecord, type VaultShare,
 } from '../../crypto/vault-manifest.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { vaultManifestResponseSchema, type VaultManifestUpdate } from '../../shared/vaults.ts';
@@ -50,27 +50,29 @@ export async function fetchVaultManifest(api: ApiClient, account: UnlockedAccoun
   return manifest;
 }
 
-/** A change to the record list: set (add or replace) or remove one document's record. */
-export type RecordChange = { set: VaultRecord } | { remove: string };
+/** A change to the record list (set, add or replace, or remove one document's record), or a new share list. */
+export type RecordChange = { set: VaultRecord } | { remove: string } | { shares: VaultShare[] };
 
-/** The signed successor of `current` (or the first manifest), and the head it will have once stored. */
-export function nextVaultManifest(account: UnlockedAccount, current: VaultManifest | null, state: VaultState, change: RecordChange, now: number): { update: VaultManifestUpdate; head: VaultHead } {
+/** The signed successor of `current` (or the first manifest), the head it will have once stored, and its fields. */
+export function nextVaultManifest(account: UnlockedAccount, current: VaultManifest | null, state: VaultState, change: RecordChange, now: number): { update: VaultManifestUpdate; head: VaultHead; manifest: VaultManifest } {
   // fetchVaultManifest set state.head to the hash of `current`.
   const previous = current === null ? null : state.head ?? null;
   if (current !== null && previous?.sequence !== current.sequence) throw new RangeError('state.head is not the head of current');
-  const removed = 'remove' in change ? change.remove : change.set.documentId;
+  const removed = 'remove' in change ? change.remove : 'set' in change ? change.set.documentId : undefined;
   const records = (current?.records ?? []).filter((record) => record.documentId !== removed);
   if ('set' in change) records.push(change.set);
   const sequence = (previous?.sequence ?? 0) + 1;
-  const bytes = signVaultManifest({
+  const fields = {
     vaultId: account.vaultId,
     sequence,
     previousHash: previous?.hash ?? GENESIS_PREVIOUS_HASH,
     owner: memberOf(account.bundle),
     createdAt: now,
     records,
-    shares: current?.shares ?? [],
+    shares: 'shares' in change ? change.shares : current?.shares ?? [],
     managers: current?.managers ?? [],
-  }, account.identity.signingSeed);
-  return { update: { sequence, manifest: toBase64url(bytes) }, head: { sequence, hash: vaultManifestHash(bytes) } };
+  };
+  const bytes = signVaultManifest(fields, account.identity.signingSeed);
+  const manifest: VaultManifest = { ...fields, version: VAULT_MANIFEST_VERSION };
+  return { update: { sequence, manifest: toBase64url(bytes) }, head: { sequence, hash: vaultManifestHash(bytes) }, manifest };
 }

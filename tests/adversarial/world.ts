@@ -1,7 +1,7 @@
 // The scene of every adversarial test: the real server (createApp on a throwaway DATA_DIR) behind the
 // tamper layer, and a few real accounts made once per file through the real client core (Argon2id costs
 // ~0.5 s a login, so each file makes as few as it can and reuses them).
-import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
+import { logIn, signUp, type AccountRole, type UnlockedAccount } from '../../client/core/account.ts';
 import { createApiClient, isApiClientError, type ApiClient } from '../../client/core/api.ts';
 import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
@@ -39,10 +39,10 @@ export async function openWorld(): Promise<World> {
 }
 
 /** Signs up and logs in through the real client core, with no tampering. */
-export async function newPerson(world: World, accountId: string): Promise<Person> {
+export async function newPerson(world: World, accountId: string, role: AccountRole = 'patient'): Promise<Person> {
   world.tamper.reset();
   const client = world.api();
-  const { recoveryWords } = await signUp(client, accountId, PASSWORD);
+  const { recoveryWords } = await signUp(client, accountId, PASSWORD, 'fr', role);
   const account = await logIn(client, accountId, PASSWORD);
   return { accountId, account, recoveryWords, token: client.token ?? '' };
 }

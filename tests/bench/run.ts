@@ -14,6 +14,7 @@ import { runNodeOps } from './node-ops.ts';
 import { runNodeCliPath } from './node-cli-path.ts';
 import { runNodeMemory } from './node-memory.ts';
 import { runNodePayload } from './node-payload.ts';
+import { runShareOps } from './share-ops.ts';
 import { Results, renderTable } from './table.ts';
 import { runWebApp } from './web-app/web-app-bench.ts';
 
@@ -29,6 +30,7 @@ const SECTIONS: readonly [string, Section][] = [
   ['Node CLI path', (results, age) => runNodeCliPath(results, age)],
   ['Node memory', (results) => runNodeMemory(results)],
   ['Node keys and signatures', (results) => runNodeOps(results)],
+  ['Node sharing', (results) => runShareOps(results)],
   ['Chromium', (results) => runBrowser(results)],
   ['web app (Chromium + server)', (results) => runWebApp(results)],
 ];
