@@ -221,15 +221,21 @@ export function chacha20poly1305Open(key: Uint8Array, nonce: Uint8Array, sealed:
   return openOrThrow(() => chacha20poly1305(key, nonce, aad).decrypt(sealed));
 }
 
+// XChaCha20-Poly1305 seals small items by the thousand (grant wraps: 10,000 per share), where libsodium's
+// is several times faster than noble's; both give the same bytes (ciphertext || tag), pinned by Wycheproof.
 export function xchacha20poly1305Seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
   checkLength(key, KEY_BYTES, 'XChaCha20-Poly1305 key');
   checkLength(nonce, 24, 'XChaCha20-Poly1305 nonce');
+  const sodium = activeSodium();
+  if (sodium !== null) return sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, aad ?? null, null, nonce, key);
   return xchacha20poly1305(key, nonce, aad).encrypt(plaintext);
 }
 
 export function xchacha20poly1305Open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array {
   checkLength(key, KEY_BYTES, 'XChaCha20-Poly1305 key');
   checkLength(nonce, 24, 'XChaCha20-Poly1305 nonce');
+  const sodium = activeSodium();
+  if (sodium !== null) return openOrThrow(() => sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sealed, aad ?? null, nonce, key));
   return openOrThrow(() => xchacha20poly1305(key, nonce, aad).decrypt(sealed));
 }
 

@@ -1,11 +1,14 @@
 // Wycheproof ChaCha20-Poly1305 (RFC 8439) and XChaCha20-Poly1305 through our Seal/Open wrappers.
 // Valid: seal gives ct || tag and open gives msg back. ModifiedTag: open throws DECRYPTION_FAILED
 // (ATK-07). InvalidNonceSize: both seal and open refuse the nonce (RangeError: a caller bug).
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCryptoError } from '../../crypto/errors.ts';
 import {
   chacha20poly1305Open,
   chacha20poly1305Seal,
+  initPrimitives,
+  primitivesImplementation,
+  testOnlyForceNoble,
   xchacha20poly1305Open,
   xchacha20poly1305Seal,
 } from '../../crypto/primitives.ts';
@@ -44,8 +47,20 @@ const cases = [
   { file: 'xchacha20_poly1305_test.json', nonceBits: 192, seal: xchacha20poly1305Seal, open: xchacha20poly1305Open },
 ];
 
+const implementations = [{ name: 'libsodium', forceNoble: false }, { name: 'noble', forceNoble: true }] as const;
+
+beforeAll(async () => {
+  await initPrimitives();
+});
+
+afterAll(() => {
+  testOnlyForceNoble(false);
+});
+
 describe.each(cases)('Wycheproof $file', ({ file, nonceBits, seal, open }) => {
-  it('ATK-07 seals and opens every valid vector and refuses every modified tag and bad nonce size', () => {
+  it.each(implementations)('ATK-07 ($name) seals and opens every valid vector and refuses every modified tag and bad nonce size', ({ name, forceNoble }) => {
+    testOnlyForceNoble(forceNoble);
+    expect(primitivesImplementation()).toBe(name);
     const vectors = loadWycheproof<AeadGroup>(file);
     const failures: string[] = [];
     let run = 0;
