@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { AppContext, useApp } from './lib/app-context.ts';
 import { useLocale } from './lib/use-locale.ts';
-import { vaultClient } from './lib/vault-client.ts';
+import { vaultClient, type AccountRole } from './lib/vault-client.ts';
 import { Home } from './pages/home.tsx';
 import { NotFound } from './pages/not-found.tsx';
 
@@ -14,12 +14,16 @@ const AddDocuments = lazy(() => import('./pages/add-documents.tsx').then((module
 const Recover = lazy(() => import('./pages/recover.tsx').then((module) => module.Recover));
 const Account = lazy(() => import('./pages/account.tsx').then((module) => module.Account));
 const History = lazy(() => import('./pages/history.tsx').then((module) => module.History));
+const Share = lazy(() => import('./pages/share.tsx').then((module) => module.Share));
+const SharedWithMe = lazy(() => import('./pages/shared-with-me.tsx').then((module) => module.SharedWithMe));
+const PractitionerProfile = lazy(() => import('./pages/practitioner-profile.tsx').then((module) => module.PractitionerProfile));
 
 export function App() {
   const { locale, other, messages, toggle } = useLocale();
   const [accountId, setAccountId] = useState<string | null>(null);
+  const [role, setRole] = useState<AccountRole>('patient');
   return (
-    <AppContext.Provider value={{ messages, locale, accountId, setAccountId }}>
+    <AppContext.Provider value={{ messages, locale, accountId, setAccountId, role, setRole }}>
       <LocationProvider>
         <SkipLink />
         <header class="site-header no-print">
@@ -40,6 +44,9 @@ export function App() {
               <Route path="/historique" component={History} />
               <Route path="/recuperation" component={Recover} />
               <Route path="/compte" component={Account} />
+              <Route path="/partager" component={Share} />
+              <Route path="/partages-recus" component={SharedWithMe} />
+              <Route path="/profil" component={PractitionerProfile} />
               <Route default component={NotFound} />
             </Router>
           </ErrorBoundary>
@@ -60,7 +67,7 @@ function SkipLink() {
 }
 
 function Nav() {
-  const { messages, accountId, setAccountId } = useApp();
+  const { messages, accountId, setAccountId, role } = useApp();
   const { route } = useLocation();
   const logOut = async () => {
     try {
@@ -79,6 +86,9 @@ function Nav() {
             <>
               <li><a href="/documents">{messages.navDocuments}</a></li>
               <li><a href="/documents/ajouter">{messages.navAdd}</a></li>
+              {role === 'practitioner'
+                ? <><li><a href="/partages-recus">{messages.navSharedWithMe}</a></li><li><a href="/profil">{messages.navProfile}</a></li></>
+                : <li><a href="/partager">{messages.navShare}</a></li>}
               <li><a href="/historique">{messages.navHistory}</a></li>
               <li><a href="/compte">{messages.navAccount}</a></li>
               <li><button type="button" class="link" onClick={() => { void logOut(); }}>{messages.navLogOut}</button></li>

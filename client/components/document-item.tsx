@@ -16,6 +16,8 @@ export interface DocumentItemProps {
   onDownload: (document: DocumentView) => void;
   onNewVersion: (document: DocumentView, file: File) => void;
   onDelete: (document: DocumentView) => void;
+  /** Where "Partager" leads for this document; no link without it. */
+  shareHref?: string;
   children?: ComponentChildren;
 }
 
@@ -24,7 +26,7 @@ export function openButtonId(documentId: string): string {
   return `open-${documentId}`;
 }
 
-export function DocumentItem({ document, busy, uploadProgress, onOpen, onDownload, onNewVersion, onDelete, children }: DocumentItemProps) {
+export function DocumentItem({ document, busy, uploadProgress, onOpen, onDownload, onNewVersion, onDelete, shareHref, children }: DocumentItemProps) {
   const { messages, locale } = useApp();
   const [confirming, setConfirming] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
@@ -51,6 +53,7 @@ export function DocumentItem({ document, busy, uploadProgress, onOpen, onDownloa
             <button type="button" id={openButtonId(document.documentId)} disabled={busy} aria-describedby={titleId} onClick={() => { onOpen(document); }}>{messages.open}</button>
             <button type="button" class="secondary" disabled={busy} aria-describedby={titleId} onClick={() => { onDownload(document); }}>{messages.download}</button>
             <button type="button" class="secondary" disabled={busy} aria-describedby={titleId} onClick={() => { picker.current?.click(); }}>{messages.newVersion}</button>
+            {shareHref !== undefined && <a class="button secondary" href={shareHref} aria-describedby={titleId}>{messages.shareThis}</a>}
             <button type="button" class="secondary" disabled={busy} aria-describedby={titleId} onClick={() => { setConfirming(true); }}>{messages.delete}</button>
             <input ref={picker} type="file" hidden aria-label={messages.newVersionFile}
               onChange={(event) => {

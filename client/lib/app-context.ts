@@ -4,6 +4,7 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { fr, type Messages } from '../locales/fr.ts';
 import type { Locale } from './use-locale.ts';
+import type { AccountRole } from './vault-client.ts';
 
 export interface AppState {
   messages: Messages;
@@ -11,9 +12,14 @@ export interface AppState {
   /** The logged-in account's identifier, or null. */
   accountId: string | null;
   setAccountId: (accountId: string | null) => void;
+  /** The logged-in account's role (from its signed bundle); 'patient' when logged out. */
+  role: AccountRole;
+  setRole: (role: AccountRole) => void;
 }
 
-export const AppContext = createContext<AppState>({ messages: fr, locale: 'fr', accountId: null, setAccountId: () => undefined });
+export const AppContext = createContext<AppState>({
+  messages: fr, locale: 'fr', accountId: null, setAccountId: () => undefined, role: 'patient', setRole: () => undefined,
+});
 
 export function useApp(): AppState {
   return useContext(AppContext);

@@ -23,6 +23,9 @@ const BY_CODE: Record<string, keyof Messages> = {
   PASSWORD_TOO_WEAK: 'errorPasswordTooWeak',
   INSUFFICIENT_STORAGE: 'errorServerFull',
   STORAGE_UNAVAILABLE: 'errorServerStorage',
+  KEY_CHANGED: 'errorKeyChanged',
+  RPPS_TAKEN: 'errorRppsTaken',
+  NOT_A_PRACTITIONER: 'errorNotPractitioner',
 };
 
 /** What UNAUTHENTICATED means during each kind of form: the credentials it checked were wrong. */

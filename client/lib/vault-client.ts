@@ -4,7 +4,10 @@
 // with errorMessage() and never show the raw code.
 import type { Operations, OperationName, Results, WorkerFailure, WorkerReply } from '../worker/protocol.ts';
 
-export type { DocumentView, UploadMetadata } from '../worker/protocol.ts';
+export type {
+  AccountRole, ContactView, DocumentView, FingerprintView, OpenedFileView, PinState, ShareScope, ShareScopeView, ShareView, SharedDocumentView, SharedVaultView, UploadMetadata,
+} from '../worker/protocol.ts';
+export type { PractitionerEntry, PractitionerProfile, Profession } from '../../shared/practitioners.ts';
 export type { AccessEvent } from '../../shared/history.ts';
 
 export class VaultError extends Error {

@@ -1,27 +1,49 @@
-// "Mon compte": change the password, or delete the account for good. Deletion asks for the identifier
+// "Mon compte": a practitioner's key fingerprint (number and QR code, shown to patients at the consultation),
+// change the password, or delete the account for good. Deletion asks for the identifier
 // typed again and the password, after saying plainly what goes and what cannot be recalled.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
+import { Fingerprint } from '../components/fingerprint.tsx';
 import { NewPasswordFields } from '../components/new-password-fields.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { errorMessage } from '../lib/error-message.ts';
 import { newPasswordProblem } from '../lib/new-password.ts';
 import { useRequireLogin } from '../lib/use-require-login.ts';
-import { vaultClient } from '../lib/vault-client.ts';
+import { usePageFailure } from '../lib/use-page-failure.ts';
+import { vaultClient, type FingerprintView } from '../lib/vault-client.ts';
 
 export function Account() {
   const loggedIn = useRequireLogin();
-  const { messages, accountId } = useApp();
+  const { messages, accountId, role } = useApp();
   if (!loggedIn) return null;
   return (
     <>
       <PageTitle>{messages.accountTitle}</PageTitle>
       <p>{messages.accountSignedInAs} <strong>{accountId}</strong></p>
+      {role === 'practitioner' && <OwnFingerprint />}
       <ChangePassword />
       <DeleteAccount />
     </>
+  );
+}
+
+function OwnFingerprint() {
+  const { messages } = useApp();
+  const fail = usePageFailure();
+  const [fingerprint, setFingerprint] = useState<FingerprintView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    vaultClient().call('ownFingerprint', {}).then(setFingerprint, (failure: unknown) => { setError(fail(failure)); });
+  }, []);
+  return (
+    <section aria-labelledby="own-fingerprint-title">
+      <h2 id="own-fingerprint-title">{messages.fingerprintOwnTitle}</h2>
+      <p>{messages.fingerprintOwnIntro}</p>
+      <Alert text={error} />
+      {fingerprint === null ? error === null && <p role="status">{messages.loading}</p> : <Fingerprint id="own-fingerprint" fingerprint={fingerprint} />}
+    </section>
   );
 }
 

@@ -24,7 +24,7 @@ interface Preview {
 
 export function Documents() {
   const loggedIn = useRequireLogin();
-  const { messages, locale, setAccountId } = useApp();
+  const { messages, locale, setAccountId, role } = useApp();
   const { route } = useLocation();
   const [documents, setDocuments] = useState<DocumentView[] | null>(null);
   const [category, setCategory] = useState('');
@@ -115,7 +115,8 @@ export function Documents() {
           <DocumentItem key={document.documentId} document={document} busy={busy}
             uploadProgress={uploading?.documentId === document.documentId ? uploading.progress : null}
             onOpen={(d) => { void open(d); }} onDownload={(d) => { void download(d); }}
-            onNewVersion={(d, file) => { void newVersion(d, file); }} onDelete={(d) => { void remove(d); }}>
+            onNewVersion={(d, file) => { void newVersion(d, file); }} onDelete={(d) => { void remove(d); }}
+            {...(role === 'patient' ? { shareHref: `/partager?documents=${encodeURIComponent(document.documentId)}` } : {})}>
             {preview?.documentId === document.documentId && (
               <DocumentPreview id={`preview-${document.documentId}`} title={document.metadata.title} file={preview.file}
                 onDownload={() => { saveBlob(preview.file.blob, preview.file.fileName); }} onClose={closePreview} />

@@ -1,6 +1,7 @@
 // "Historique des accès": who read which document's key or content, and when, newest first. Titles come
 // from the decrypted list; a document deleted since shows as such. The history is read before the list,
-// so the list's own key reads appear only on the next visit.
+// so the list's own key reads appear only on the next visit. A practitioner who read a shared document is
+// named as in the directory when one of the current shares is theirs, else by account id.
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
@@ -15,11 +16,22 @@ interface Row {
   title: string | null;
 }
 
+/** Directory names of the current shares' recipients; none if the shares cannot be read (the history still shows). */
+async function recipientNames(): Promise<Map<string, string>> {
+  try {
+    const shares = await vaultClient().call('listShares', {});
+    return new Map(shares.flatMap((share) => (share.name === null ? [] : [[share.recipientAccountId, share.name] as const])));
+  } catch {
+    return new Map();
+  }
+}
+
 export function History() {
   const loggedIn = useRequireLogin();
   const { messages, locale, accountId, setAccountId } = useApp();
   const { route } = useLocation();
   const [rows, setRows] = useState<Row[] | null>(null);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -28,6 +40,7 @@ export function History() {
       const events = await vaultClient().call('history', {});
       const documents = await vaultClient().call('listDocuments', {});
       const titles = new Map(documents.map((entry) => [entry.documentId, entry.metadata.title]));
+      setNames(await recipientNames());
       setRows(events.slice().reverse().map((event) => ({ event, title: titles.get(event.documentId) ?? null })));
     };
     load().catch((failure: unknown) => {
@@ -58,7 +71,7 @@ export function History() {
               {rows.map(({ event, title }) => (
                 <tr key={event.eventId}>
                   <td><time dateTime={new Date(event.at).toISOString()}>{when.format(event.at)}</time></td>
-                  <td>{event.actorAccountId === accountId ? messages.historyYou : event.actorAccountId}</td>
+                  <td>{event.actorAccountId === accountId ? messages.historyYou : names.get(event.actorAccountId) ?? event.actorAccountId}</td>
                   <td>{event.action === 'payload-read' ? messages.historyPayloadRead : messages.historyEnvelopeRead}</td>
                   <td>{title ?? messages.historyDeletedDocument}</td>
                 </tr>

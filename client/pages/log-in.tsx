@@ -17,7 +17,7 @@ function noticeOf(query: Record<string, string>, messages: Messages): string | n
 }
 
 export function LogIn() {
-  const { messages, setAccountId } = useApp();
+  const { messages, setAccountId, setRole } = useApp();
   const { route, query } = useLocation();
   const [accountId, setId] = useState('');
   const [password, setPassword] = useState('');
@@ -31,8 +31,9 @@ export function LogIn() {
     try {
       const result = await vaultClient().call('logIn', { accountId: accountId.trim(), password });
       setPassword('');
+      setRole(result.role);
       setAccountId(result.accountId);
-      route('/documents');
+      route(result.role === 'practitioner' ? '/partages-recus' : '/documents');
     } catch (failure) {
       setError(errorMessage(failure, messages, 'login'));
     } finally {

@@ -1,4 +1,5 @@
-// "Créer un compte": identifier and password twice, then the recovery words shown once.
+// "Créer un compte": patient or health professional, identifier and password twice, then the recovery words
+// shown once. The role goes into the account's self-signed key bundle (client/core/account.ts).
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
@@ -9,7 +10,7 @@ import { useApp } from '../lib/app-context.ts';
 import { errorMessage } from '../lib/error-message.ts';
 import { newPasswordProblem } from '../lib/new-password.ts';
 import { passwordStrength } from '../lib/password-strength.ts';
-import { vaultClient } from '../lib/vault-client.ts';
+import { vaultClient, type AccountRole } from '../lib/vault-client.ts';
 import type { Locale } from '../lib/use-locale.ts';
 import type { Messages } from '../locales/fr.ts';
 
@@ -19,6 +20,7 @@ export function SignUp() {
   const { messages, locale } = useApp();
   const { route } = useLocation();
   const [accountId, setAccountId] = useState('');
+  const [role, setRole] = useState<AccountRole>('patient');
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const [busy, setBusy] = useState(false);
@@ -32,7 +34,7 @@ export function SignUp() {
     setError(null);
     setBusy(true);
     try {
-      const result = await vaultClient().call('signUp', { accountId: accountId.trim(), password, language: locale });
+      const result = await vaultClient().call('signUp', { accountId: accountId.trim(), password, language: locale, role });
       setPassword('');
       setAgain('');
       setWords({ list: result.recoveryWords, locale });
@@ -56,6 +58,19 @@ export function SignUp() {
     <>
       <PageTitle>{messages.signUpTitle}</PageTitle>
       <form onSubmit={(event) => { void submit(event); }} class="stack">
+        <fieldset class="choices">
+          <legend>{messages.signUpRoleLegend}</legend>
+          <label class="choice">
+            <input type="radio" name="role" value="patient" checked={role === 'patient'} onChange={() => { setRole('patient'); }} />
+            {messages.signUpRolePatient}
+          </label>
+          <label class="choice">
+            <input type="radio" name="role" value="practitioner" checked={role === 'practitioner'} aria-describedby="signup-role-hint"
+              onChange={() => { setRole('practitioner'); }} />
+            {messages.signUpRolePractitioner}
+          </label>
+          <p id="signup-role-hint" class="hint">{messages.signUpRolePractitionerHint}</p>
+        </fieldset>
         <label for="signup-id">{messages.accountIdLabel}</label>
         <input id="signup-id" name="username" autoComplete="username" required value={accountId} aria-describedby="signup-id-hint"
           onInput={(event) => { setAccountId(event.currentTarget.value); }} />

@@ -8,7 +8,11 @@ import { createApiClient, isApiClientError } from '../core/api.ts';
 import { deleteDocument, downloadDocument, listDocuments } from '../core/documents.ts';
 import { accessHistory } from '../core/history.ts';
 import { isWeakPasswordError } from '../core/password-policy.ts';
-import { forgetState, loadState, saveState } from './head-store.ts';
+import { contact, ownFingerprint, ownProfile, verifyContact } from './directory-operations.ts';
+import { forgetState, indexedDbPinStore, loadState, saveState } from './head-store.ts';
+import { listSharesView, listSharedWithMeView, openSharedFile, revokeShareOf, shareWithScope } from './sharing-operations.ts';
+import { publishPractitionerProfile, searchPractitioners } from '../core/practitioners.ts';
+import type { PinStore } from '../core/pins.ts';
 import { uploadDocument } from '../core/upload.ts';
 import type { VaultState } from '../core/vault.ts';
 import { isCryptoError } from '../../crypto/errors.ts';
@@ -18,6 +22,7 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const api = createApiClient(self.location.origin, { fetch: (url, init) => fetch(url, { ...init, credentials: 'same-origin' }) });
 let account: UnlockedAccount | null = null;
+let pins: PinStore | null = null;
 /** The last vault and history heads accepted, kept across sessions in this browser (head-store.ts). */
 let state: VaultState = {};
 let queue: Promise<unknown> = Promise.resolve();
@@ -25,13 +30,14 @@ let queue: Promise<unknown> = Promise.resolve();
 type Handler<K extends OperationName> = (input: Operations[K], progress: (done: number, total: number) => void) => Promise<Results[K]>;
 
 const handlers: { [K in OperationName]: Handler<K> } = {
-  signUp: async ({ accountId, password, language }) => signUp(api, accountId, password, language),
+  signUp: async ({ accountId, password, language, role }) => signUp(api, accountId, password, language, role),
   logIn: async ({ accountId, password }) => {
     forget();
     const unlockedAccount = await logIn(api, accountId, password, 'cookie');
     state = await loadState(unlockedAccount.accountId, unlockedAccount.vaultId);
     account = unlockedAccount;
-    return { accountId: account.accountId };
+    pins = indexedDbPinStore(unlockedAccount.accountId);
+    return { accountId: account.accountId, role: account.role };
   },
   logOut: async () => {
     try {
@@ -76,6 +82,24 @@ const handlers: { [K in OperationName]: Handler<K> } = {
     forget();
     return null;
   },
+  ownFingerprint: async () => Promise.resolve(ownFingerprint(unlocked())),
+  myPractitionerProfile: async () => ownProfile(api, unlocked()),
+  publishPractitionerProfile: async (profile) => {
+    unlocked();
+    await publishPractitionerProfile(api, profile);
+    return null;
+  },
+  searchPractitioners: async ({ query }) => { unlocked(); return searchPractitioners(api, query); },
+  practitionerContact: async ({ accountId }) => contact(api, pinStore(), accountId),
+  verifyContact: async ({ accountId, qrPayload }) => verifyContact(api, pinStore(), accountId, qrPayload),
+  listShares: async () => listSharesView(api, unlocked(), state, pinStore()),
+  shareWith: async ({ recipientAccountId, scope, endsAt }) => shareWithScope(api, unlocked(), state, pinStore(), { recipientAccountId, scope, endsAt }),
+  revokeShare: async ({ grantId }) => {
+    await revokeShareOf(api, unlocked(), state, grantId);
+    return null;
+  },
+  listSharedWithMe: async () => listSharedWithMeView(api, unlocked(), pinStore()),
+  openShared: async ({ grantId, documentId, version }) => openSharedFile(api, unlocked(), pinStore(), { grantId, documentId, version }),
 };
 
 /** Operations where UNAUTHENTICATED means a wrong password or wrong words, not a lost session. */
@@ -86,12 +110,19 @@ function unlocked(): UnlockedAccount {
   return account;
 }
 
+function pinStore(): PinStore {
+  unlocked();
+  if (pins === null) throw new LockedError();
+  return pins;
+}
+
 /** Drops the keys: zeroes the private seeds we hold, then lets the rest go. */
 function forget(): void {
   if (account !== null) {
     for (const value of Object.values(account.identity)) if (value instanceof Uint8Array) value.fill(0);
   }
   account = null;
+  pins = null;
   state = {};
 }
 

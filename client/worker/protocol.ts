@@ -2,6 +2,7 @@
 // cross this line: keys, the unlocked account and the vault head stay inside the Worker (STYLE.md 16).
 import type { DocumentMetadata } from '../../crypto/metadata.ts';
 import type { AccessEvent } from '../../shared/history.ts';
+import type { PractitionerEntry, PractitionerProfile } from '../../shared/practitioners.ts';
 
 /** A document as the pages see it: ids, sizes and its decrypted metadata. */
 export interface DocumentView {
@@ -13,9 +14,70 @@ export interface DocumentView {
 
 export type UploadMetadata = Omit<DocumentMetadata, 'realLength'>;
 
+/** What an account signed up as (in its self-signed public bundle). */
+export type AccountRole = 'patient' | 'practitioner';
+
+/** A key fingerprint: 8 groups of 5 digits to read aloud, and the text of its QR code. */
+export interface FingerprintView {
+  number: string;
+  qrPayload: string;
+}
+
+/** Where a contact's current keys stand against the pin this browser keeps (ATK-03). */
+export type PinState = 'verified' | 'unverified' | 'changed';
+
+/** A practitioner picked from the directory, with the fingerprint of the keys the server serves now. */
+export interface ContactView {
+  entry: PractitionerEntry;
+  fingerprint: FingerprintView;
+  pin: PinState;
+}
+
+/** What to share: everything (future documents too), categories (future documents in them too), or chosen documents. */
+export type ShareScope = { kind: 'all' } | { kind: 'categories'; categories: string[] } | { kind: 'documents'; documentIds: string[] };
+
+/** What a share covers as its list shows it: chosen documents are counted, not named. */
+export type ShareScopeView = { kind: 'all' } | { kind: 'categories'; categories: string[] } | { kind: 'documents'; documentCount: number };
+
+/** One of the owner's shares. `name` is the directory name when the recipient has a profile. */
+export interface ShareView {
+  grantId: string;
+  recipientAccountId: string;
+  name: string | null;
+  scope: ShareScopeView;
+  endsAt: number | null;
+  /** False once ended: the server no longer serves it. */
+  active: boolean;
+  /** The number of documents the grant list names. */
+  documentCount: number;
+  pin: PinState;
+}
+
+/** A document a patient shares with me (verified and decrypted); `isNew` until I open this version. */
+export interface SharedDocumentView extends DocumentView {
+  isNew: boolean;
+}
+
+/** One patient's vault as shared with me. */
+export interface SharedVaultView {
+  ownerAccountId: string;
+  vaultId: string;
+  grantId: string;
+  endsAt: number | null;
+  documents: SharedDocumentView[];
+}
+
+/** A decrypted file, released whole once every check passed. */
+export interface OpenedFileView {
+  blob: Blob;
+  fileName: string;
+  mimeType: string;
+}
+
 /** One operation and its argument, keyed by name; `Results` gives what each answers. */
 export interface Operations {
-  signUp: { accountId: string; password: string; language: 'fr' | 'en' };
+  /** Without a role: a patient account. */
+  signUp: { accountId: string; password: string; language: 'fr' | 'en'; role?: AccountRole };
   logIn: { accountId: string; password: string };
   logOut: Record<string, never>;
   listDocuments: Record<string, never>;
@@ -28,11 +90,24 @@ export interface Operations {
   recoverAccount: { accountId: string; words: string; newPassword: string };
   changePassword: { currentPassword: string; newPassword: string };
   deleteAccount: { password: string };
+  ownFingerprint: Record<string, never>;
+  myPractitionerProfile: Record<string, never>;
+  publishPractitionerProfile: PractitionerProfile;
+  searchPractitioners: { query: string };
+  /** Fetches the entry and bundle, pins it on first use. */
+  practitionerContact: { accountId: string };
+  /** The user compared the fingerprint shown (its QR text) with the practitioner: pins those keys as verified. */
+  verifyContact: { accountId: string; qrPayload: string };
+  listShares: Record<string, never>;
+  shareWith: { recipientAccountId: string; scope: ShareScope; endsAt: number | null };
+  revokeShare: { grantId: string };
+  listSharedWithMe: Record<string, never>;
+  openShared: { grantId: string; documentId: string; version: number };
 }
 
 export interface Results {
   signUp: { recoveryWords: string[] };
-  logIn: { accountId: string };
+  logIn: { accountId: string; role: AccountRole };
   logOut: null;
   listDocuments: DocumentView[];
   uploadDocument: { documentId: string; version: number };
@@ -43,6 +118,17 @@ export interface Results {
   recoverAccount: null;
   changePassword: null;
   deleteAccount: null;
+  ownFingerprint: FingerprintView;
+  myPractitionerProfile: PractitionerEntry | null;
+  publishPractitionerProfile: null;
+  searchPractitioners: PractitionerEntry[];
+  practitionerContact: ContactView;
+  verifyContact: ContactView;
+  listShares: ShareView[];
+  shareWith: { grantId: string };
+  revokeShare: null;
+  listSharedWithMe: SharedVaultView[];
+  openShared: OpenedFileView;
 }
 
 export type OperationName = keyof Operations;

@@ -54,7 +54,7 @@ beforeAll(async () => {
   Object.assign(globalThis, { self: scope, fetch: browserFetch });
   await import('../../client/worker/crypto-worker.ts');
   expect(await call('signUp', { accountId: 'dora@example.org', password: PASSWORD, language: 'fr' })).toHaveProperty('result');
-  expect(await call('logIn', { accountId: 'dora@example.org', password: PASSWORD })).toEqual({ result: { accountId: 'dora@example.org' } });
+  expect(await call('logIn', { accountId: 'dora@example.org', password: PASSWORD })).toEqual({ result: { accountId: 'dora@example.org', role: 'patient' } });
   expect(jar).toMatch(/^__Host-session=/);
   const uploaded = await call('uploadDocument', { file: new Blob([PLAINTEXT]), metadata: METADATA });
   documentId = (uploaded as { result: { documentId: string } }).result.documentId;

@@ -3,7 +3,8 @@
 // than the screen, each page has one h1, <html lang> follows the chosen language, the document title names
 // the page, errors are announced (role=alert) and every control reached by Tab shows where the focus is.
 // One account, one page: the session lives in the page's memory, so logged-in pages are reached through
-// the app's own links, never by reloading.
+// the app's own links, never by reloading. The sharing pages are seen by a practitioner (sign-up, profile,
+// fingerprint, "shared with me") and by the patient (search, fingerprint check, share form, shares).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { AxeResults, RunOptions } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { en } from '../../client/locales/en.ts';
 import { fr, type Messages } from '../../client/locales/fr.ts';
+import { isValidRpps } from '../../shared/practitioners.ts';
 import { launchChromium, type Browser } from './browser.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
@@ -31,6 +33,10 @@ const FILES = [
   { name: 'radio-du-genou.png', mimeType: 'image/png', buffer: buildPng(120, 80, 'genou') },
 ];
 const PREVIEWED = { fr: { title: 'ordonnance-janvier', shown: '.preview canvas' }, en: { title: 'radio-du-genou', shown: '.preview img' } } as const;
+// A practitioner, for the sharing pages: the patient above shares with them.
+const PRACTITIONER = 'soignante@example.org';
+const PRACTITIONER_NAME = 'Dr Jeanne Accessible';
+const RPPS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((key) => `1002003004${key}`).find(isValidRpps) ?? '';
 
 let server: WebServer;
 let browser: Browser;
@@ -146,6 +152,29 @@ async function focusProblems(where: string): Promise<string[]> {
 }
 
 const titles: Record<Lang, Set<string>> = { fr: new Set(), en: new Set() };
+
+/** The page now shown, audited in French then in English (its state stays: only the language changes). */
+async function auditBoth(where: string, heading: keyof Messages): Promise<string[]> {
+  const problems: string[] = [];
+  for (const lang of ['fr', 'en'] as const) {
+    await setLanguage(lang);
+    problems.push(...await audit(where, lang, MESSAGES[lang][heading]));
+  }
+  await setLanguage('fr');
+  return problems;
+}
+
+/** Logs out (if logged in) and in again as `accountId`, in French; waits for the landing page. */
+async function switchAccount(accountId: string, landing: keyof Messages): Promise<void> {
+  await setLanguage('fr');
+  const logOut = page.getByRole('button', { name: fr.navLogOut });
+  if (await logOut.count() > 0) await logOut.click();
+  await navigate(fr.navLogIn);
+  await page.getByLabel(fr.accountIdLabel).fill(accountId);
+  await page.getByLabel(fr.passwordLabel).fill(PASSWORD);
+  await page.getByRole('button', { name: fr.logInSubmit }).click();
+  await page.getByRole('heading', { level: 1, name: fr[landing] }).waitFor({ timeout: SLOW });
+}
 
 /** Every check of the page now shown, at both widths; the heading is awaited first. */
 async function audit(where: string, lang: Lang, heading: string): Promise<string[]> {
@@ -280,4 +309,75 @@ describe('accessibility of the web app (axe-core, WCAG 2.1 AA)', () => {
     expect(problems).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it('sharing, in French and in English: a practitioner’s sign-up, profile with an RPPS error, fingerprint, and “shared with me” (empty)', async () => {
+    const problems: string[] = [];
+    await setLanguage('fr');
+    await page.getByRole('button', { name: fr.navLogOut }).click();
+    await navigate(fr.navSignUp);
+    await page.getByLabel(fr.signUpRolePractitioner).check();
+    await page.getByLabel(fr.accountIdLabel).fill(PRACTITIONER);
+    await page.getByLabel(fr.passwordLabel, { exact: true }).fill(PASSWORD);
+    await page.getByLabel(fr.passwordAgainLabel).fill(PASSWORD);
+    problems.push(...await auditBoth('sign-up as a practitioner', 'signUpTitle'));
+    await page.getByRole('button', { name: fr.signUpSubmit }).click();
+    await page.getByRole('button', { name: fr.recoveryConfirm }).click({ timeout: SLOW });
+    await switchAccount(PRACTITIONER, 'sharedTitle');
+    await page.getByText(fr.sharedEmpty).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('shared with me, empty', 'sharedTitle'));
+    await navigate(fr.navProfile);
+    await page.getByLabel(fr.profileNameLabel).fill(PRACTITIONER_NAME);
+    await page.getByLabel(fr.profileRppsLabel).fill('12345678901');
+    await page.getByLabel(fr.profilePlaceLabel).fill('Maison de santé, 1 place de la Mairie');
+    await page.getByLabel(fr.profileCityLabel).fill('Nantes');
+    await page.getByRole('button', { name: fr.profileSubmit }).click();
+    await announced(fr.profileRppsInvalid);
+    problems.push(...await auditBoth('practitioner profile with an RPPS error', 'profileTitle'));
+    await page.getByLabel(fr.profileRppsLabel).fill(RPPS);
+    await page.getByRole('button', { name: fr.profileSubmit }).click();
+    await page.getByRole('status').filter({ hasText: fr.profilePublished }).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('practitioner profile published', 'profileTitle'));
+    await navigate(fr.navAccount);
+    await page.locator('svg.qr-code').waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('practitioner account with fingerprint', 'accountTitle'));
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('sharing, in French and in English: the patient’s search, fingerprint check, share form, shares with a revocation to confirm; then what the practitioner sees', async () => {
+    const problems: string[] = [];
+    await switchAccount(ACCOUNT, 'documentsTitle');
+    await navigate(fr.navShare);
+    await page.getByText(fr.sharesEmpty).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('share, nothing shared yet', 'shareTitle'));
+    await page.getByLabel(fr.shareSearchLabel).fill('nantes accessible');
+    await page.getByRole('button', { name: fr.shareSearchSubmit }).click();
+    await page.getByRole('button', { name: fr.shareChoose }).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('share, search results', 'shareTitle'));
+    await page.getByRole('button', { name: fr.shareChoose }).click();
+    await page.locator('svg.qr-code').waitFor({ timeout: SLOW });
+    await page.getByLabel(fr.shareWhatDocuments).check();
+    problems.push(...await auditBoth('share, fingerprint and form', 'shareTitle'));
+    await page.getByRole('button', { name: fr.shareVerify }).click();
+    await page.getByRole('status').filter({ hasText: fr.shareVerified }).waitFor({ timeout: SLOW });
+    await page.getByRole('button', { name: fr.shareSubmit, exact: true }).click();
+    await announced(fr.shareNothingChosen);
+    problems.push(...await auditBoth('share, verified, with an error', 'shareTitle'));
+    await page.getByLabel(fr.shareWhatAll).check();
+    await page.getByRole('button', { name: fr.shareSubmit, exact: true }).click();
+    await page.getByRole('status').filter({ hasText: fr.shareDone }).waitFor({ timeout: SLOW });
+    await page.getByRole('button', { name: fr.revoke }).click();
+    problems.push(...await auditBoth('share, revocation to confirm', 'shareTitle'));
+    await page.getByRole('button', { name: fr.revokeNo }).click();
+    await navigate(fr.navHistory);
+    await page.locator('table.history tbody tr').first().waitFor({ timeout: SLOW });
+    await switchAccount(PRACTITIONER, 'sharedTitle');
+    await page.locator('.shared-vault .document').nth(1).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('shared with me, two documents', 'sharedTitle'));
+    const previewed = page.locator('.shared-vault .document').filter({ hasText: PREVIEWED.en.title });
+    await previewed.getByRole('button', { name: fr.open, exact: true }).click();
+    await previewed.locator(PREVIEWED.en.shown).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('shared with me, an image previewed', 'sharedTitle'));
+    expect(problems).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });

@@ -1,0 +1,369 @@
+// Sharing with a practitioner in real Chromium, two browsers (a practitioner's and a patient's), through
+// the built web app and the real server on a throwaway DATA_DIR. The practitioner signs up as such and
+// publishes a directory profile (a wrong RPPS number is refused in French first); the patient adds
+// documents in two categories, finds the practitioner, compares the fingerprint (the number and QR code
+// the practitioner's own account page shows), shares one category until a date; the practitioner sees
+// only that category and opens a document; the patient's history names the practitioner; a new version and
+// a new document of the category reach the practitioner marked "nouveau"; after revocation the
+// practitioner sees nothing and the server refuses the new version's bytes. A share ending tomorrow ends
+// once the server restarts on the same DATA_DIR with its clock two days ahead (CLOCK_OFFSET_MS). Titles,
+// file names and file bytes hold canaries that must appear nowhere in DATA_DIR, the server's output or
+// any request body (ATK-34). Last, the practitioner re-creates their account: the patient's pinned key no
+// longer matches and sharing is blocked by a warning until the new fingerprint is compared (ATK-03); then
+// "Partager" on one document of the list shares that document alone.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { launchChromium, type Browser } from './browser.ts';
+import { buildPdf, buildPng } from './fixtures.ts';
+import { filesUnder } from './files-under.ts';
+import { startRestartableServer, type RestartableServer } from './restartable-server.ts';
+import { isValidRpps } from '../../shared/practitioners.ts';
+
+const SLOW = 40_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PRACTITIONER = 'dr.martin@example.org';
+const PATIENT = 'patiente.partage@example.org';
+const PASSWORD = 'une phrase de passe assez longue';
+const NAME = 'Dr Claire Martin';
+const canary = (label: string) => `CANARY-${label}-${randomBytes(6).toString('hex')}`;
+const CANARIES = {
+  labBody: canary('labbody'), labTitle: canary('labtitle'), labName: canary('labname'),
+  imageBody: canary('imagebody'), imageTitle: canary('imagetitle'), imageName: canary('imagename'),
+  lab2Body: canary('lab2body'), lab2Name: canary('lab2name'),
+  lab3Body: canary('lab3body'), lab3Title: canary('lab3title'), lab3Name: canary('lab3name'),
+};
+const LAB = { name: `${CANARIES.labName}.pdf`, mimeType: 'application/pdf', buffer: buildPdf({ pages: 2, comment: CANARIES.labBody }) };
+const IMAGE = { name: `${CANARIES.imageName}.png`, mimeType: 'image/png', buffer: buildPng(40, 30, CANARIES.imageBody) };
+/** The new version of LAB. */
+const LAB2 = { name: `${CANARIES.lab2Name}.pdf`, mimeType: 'application/pdf', buffer: buildPdf({ pages: 1, comment: CANARIES.lab2Body }) };
+/** A new document of the shared category, added while the share lasts. */
+const LAB3 = { name: `${CANARIES.lab3Name}.pdf`, mimeType: 'application/pdf', buffer: buildPdf({ pages: 1, comment: CANARIES.lab3Body }) };
+const LAB_TITLE = `Bilan sanguin ${CANARIES.labTitle}`;
+const IMAGE_TITLE = `Radio du genou ${CANARIES.imageTitle}`;
+const LAB3_TITLE = `Ferritine ${CANARIES.lab3Title}`;
+
+/** An RPPS number with a valid Luhn key, and the same with a wrong key. */
+function rppsNumbers(): { valid: string; invalid: string } {
+  for (let key = 0; key < 10; key += 1) {
+    const candidate = `1009876543${String(key)}`;
+    if (isValidRpps(candidate)) return { valid: candidate, invalid: `1009876543${String((key + 1) % 10)}` };
+  }
+  throw new Error('no Luhn key found');
+}
+const RPPS = rppsNumbers();
+
+let server: RestartableServer;
+let practitionerBrowser: Browser;
+let patientBrowser: Browser;
+let practitioner: Page;
+let patient: Page;
+const pageErrors: string[] = [];
+const sent: { request: string; body: Buffer }[] = [];
+/** Payload paths the practitioner's browser read, to ask for again once the share is gone. */
+const practitionerPayloads = new Set<string>();
+
+beforeAll(async () => {
+  server = await startRestartableServer();
+  practitionerBrowser = await launchChromium();
+  patientBrowser = await launchChromium();
+  practitioner = await practitionerBrowser.context.newPage();
+  patient = await patientBrowser.context.newPage();
+  for (const browser of [practitionerBrowser, patientBrowser]) {
+    browser.context.on('request', (request) => {
+      sent.push({ request: `${request.method()} ${new URL(request.url()).pathname}`, body: request.postDataBuffer() ?? Buffer.alloc(0) });
+    });
+  }
+  practitionerBrowser.context.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.endsWith('/payload')) practitionerPayloads.add(path);
+  });
+  for (const page of [practitioner, patient]) {
+    page.on('pageerror', (error) => { pageErrors.push(error.message); });
+    page.on('console', (message) => { if (message.type() === 'error' && !/favicon|status of 40[14]/.test(message.text())) pageErrors.push(message.text()); });
+    await page.goto(server.url);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await practitionerBrowser.close();
+  await patientBrowser.close();
+  await server.close();
+});
+
+async function navigate(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+}
+
+async function signUp(page: Page, accountId: string, asPractitioner: boolean): Promise<void> {
+  await navigate(page, 'Créer un compte');
+  if (asPractitioner) await page.getByLabel('Je suis un professionnel de santé').check();
+  await page.getByLabel('Identifiant').fill(accountId);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Mot de passe (encore)').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.getByRole('button', { name: 'J’ai noté mes mots' }).click({ timeout: SLOW });
+  await page.getByText('Compte créé. Connectez-vous pour ouvrir votre coffre.').waitFor();
+}
+
+async function logIn(page: Page, accountId: string, landing: string): Promise<void> {
+  await page.getByLabel('Identifiant').fill(accountId);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { level: 1, name: landing }).waitFor({ timeout: SLOW });
+}
+
+/** The documents under "Partagés avec moi", as title (with its "nouveau" marker) and category. */
+async function sharedWithMe(): Promise<{ title: string; tag: string }[]> {
+  await navigate(practitioner, 'Mon compte');
+  await practitioner.getByRole('heading', { level: 1, name: 'Mon compte' }).waitFor();
+  await navigate(practitioner, 'Partagés avec moi');
+  await practitioner.locator('.shared-vault, p:has-text("Aucun patient ne partage")').first().waitFor({ timeout: SLOW });
+  return practitioner.locator('.shared-vault .document').evaluateAll((items) => items.map((item) => ({
+    title: item.querySelector('.document-title')?.textContent ?? '',
+    tag: item.querySelector('.tag')?.textContent ?? '',
+  })));
+}
+
+function sharedItem(title: string): Locator {
+  return practitioner.locator('.shared-vault .document').filter({ hasText: title });
+}
+
+async function download(page: Page, item: Locator): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Télécharger', exact: true }).click()]);
+  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
+}
+
+/** On the patient's "Partager" page (reached by the menu unless already there): search, choose the practitioner, and return the fingerprint shown. */
+async function pickPractitioner(viaMenu = true): Promise<{ number: string; qr: string | null }> {
+  if (viaMenu) await navigate(patient, 'Partager');
+  await patient.getByLabel('Rechercher dans l’annuaire').fill('martin LYON');
+  await patient.getByRole('button', { name: 'Rechercher' }).click();
+  const result = patient.locator('.practitioner').filter({ hasText: NAME });
+  await result.getByRole('button', { name: 'Choisir' }).click();
+  await patient.getByRole('heading', { name: `Vérifier l’empreinte de ${NAME}` }).waitFor({ timeout: SLOW });
+  return {
+    number: (await patient.getByTestId('fingerprint-number').textContent()) ?? '',
+    qr: await patient.locator('svg.qr-code').getAttribute('data-qr-payload'),
+  };
+}
+
+/** YYYY-MM-DD, `days` from today in local time (what the date field takes). */
+function localDate(days: number): string {
+  const date = new Date(Date.now() + days * DAY_MS);
+  return `${String(date.getFullYear())}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+async function payloadStatus(path: string): Promise<number> {
+  return practitioner.evaluate(async (url) => (await fetch(url, { credentials: 'same-origin' })).status, path);
+}
+
+let ownFingerprint: { number: string; qr: string | null };
+
+describe('sharing with a practitioner, in two Chromium browsers', () => {
+  it('a practitioner signs up, publishes a profile (a wrong RPPS refused in French) and shows their fingerprint', async () => {
+    await signUp(practitioner, PRACTITIONER, true);
+    await logIn(practitioner, PRACTITIONER, 'Partagés avec moi');
+    await practitioner.getByText('Aucun patient ne partage de document avec vous pour l’instant.').waitFor({ timeout: SLOW });
+    await navigate(practitioner, 'Mon profil professionnel');
+    await practitioner.getByText('Votre profil n’est pas encore publié').waitFor({ timeout: SLOW });
+    await practitioner.getByLabel('Nom affiché').fill(NAME);
+    await practitioner.getByLabel('Profession').selectOption('medecin-generaliste');
+    await practitioner.getByLabel('Numéro RPPS').fill(RPPS.invalid);
+    await practitioner.getByLabel('Lieu d’exercice').fill('Cabinet médical des Lilas, 12 rue des Lilas');
+    await practitioner.getByLabel('Ville').fill('Lyon');
+    await practitioner.getByRole('button', { name: 'Publier mon profil' }).click();
+    await practitioner.getByRole('alert').filter({ hasText: 'Ce numéro RPPS n’est pas valide' }).waitFor();
+    await practitioner.getByLabel('Numéro RPPS').fill(RPPS.valid);
+    await practitioner.getByRole('button', { name: 'Publier mon profil' }).click();
+    await practitioner.getByRole('status').filter({ hasText: 'Votre profil est publié dans l’annuaire.' }).waitFor({ timeout: SLOW });
+    expect(await practitioner.getByRole('alert').count()).toBe(0);
+    await navigate(practitioner, 'Mon compte');
+    await practitioner.getByRole('heading', { name: 'Empreinte de ma clé' }).waitFor();
+    const number = practitioner.getByTestId('fingerprint-number');
+    await number.waitFor({ timeout: SLOW });
+    ownFingerprint = { number: (await number.textContent()) ?? '', qr: await practitioner.locator('svg.qr-code').getAttribute('data-qr-payload') };
+    expect(ownFingerprint.number).toMatch(/^\d{5}( \d{5}){7}$/);
+    expect(ownFingerprint.qr).toMatch(/^coffre-sante:fp1:[A-Za-z0-9_-]{43}$/);
+    expect(await practitioner.locator('svg.qr-code path').getAttribute('d')).toMatch(/^M\d+ \d+h1v1h-1z/);
+  }, 120_000);
+
+  it('a patient signs up and adds documents in two categories', async () => {
+    await signUp(patient, PATIENT, false);
+    await logIn(patient, PATIENT, 'Mes documents');
+    await navigate(patient, 'Ajouter des documents');
+    await patient.getByLabel('Fichiers').setInputFiles([LAB, IMAGE]);
+    const rows = patient.locator('.file-row');
+    await rows.nth(0).getByLabel('Titre').fill(LAB_TITLE);
+    await rows.nth(0).getByLabel('Catégorie').selectOption('11502-2');
+    await rows.nth(1).getByLabel('Titre').fill(IMAGE_TITLE);
+    await rows.nth(1).getByLabel('Catégorie').selectOption('18748-4');
+    await patient.getByRole('button', { name: 'Chiffrer et envoyer' }).click();
+    await patient.getByText('Tous les documents ont été ajoutés.').waitFor({ timeout: SLOW });
+  }, 120_000);
+
+  it('the patient finds the practitioner, sees the same fingerprint, verifies it and shares one category until a date', async () => {
+    const shown = await pickPractitioner();
+    expect(shown).toEqual(ownFingerprint);
+    expect(await patient.getByText('Empreinte pas encore vérifiée').count()).toBe(1);
+    await patient.getByRole('button', { name: 'J’ai vérifié avec le praticien' }).click();
+    await patient.getByRole('status').filter({ hasText: 'Empreinte vérifiée avec le praticien.' }).waitFor({ timeout: SLOW });
+    await patient.getByLabel('Une ou plusieurs catégories').check();
+    await patient.getByRole('group', { name: 'Catégories partagées' }).getByLabel('Biologie').check();
+    await patient.getByLabel('Fin de la prise en charge (facultatif)').fill(localDate(30));
+    await patient.getByRole('button', { name: 'Partager', exact: true }).click();
+    await patient.getByRole('status').filter({ hasText: 'Partage enregistré.' }).waitFor({ timeout: SLOW });
+    const share = patient.locator('.share').filter({ hasText: NAME });
+    await share.waitFor({ timeout: SLOW });
+    const text = await share.textContent();
+    expect(text).toContain('Catégories : Biologie');
+    expect(text).toContain('Vérifiée');
+  }, 120_000);
+
+  it('the practitioner sees only that category, marked new, and opens and downloads the document', async () => {
+    expect(await sharedWithMe()).toEqual([{ title: `${LAB_TITLE} nouveau`, tag: 'Biologie' }]);
+    expect(await practitioner.getByRole('heading', { name: `Patient : ${PATIENT}` }).count()).toBe(1);
+    expect(await practitioner.locator('.shared-vault .hint').textContent()).toMatch(/^Partage jusqu’au /);
+    const item = sharedItem(LAB_TITLE);
+    await item.getByRole('button', { name: 'Ouvrir' }).click();
+    await item.getByRole('heading', { name: `Aperçu de « ${LAB_TITLE} »` }).waitFor({ timeout: SLOW });
+    await item.locator('.preview canvas').waitFor({ timeout: SLOW });
+    await item.getByRole('button', { name: 'Fermer l’aperçu' }).click();
+    const file = await download(practitioner, item);
+    expect(file.name).toBe(LAB.name);
+    expect(Buffer.compare(file.bytes, LAB.buffer)).toBe(0);
+    expect(practitionerPayloads.size).toBe(1);
+  }, 120_000);
+
+  it('the patient’s access history names the practitioner who read the document', async () => {
+    await navigate(patient, 'Historique des accès');
+    const rows = patient.locator('table.history tbody tr');
+    await rows.first().waitFor({ timeout: SLOW });
+    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+    expect(cells).toContainEqual([NAME, 'Contenu téléchargé', LAB_TITLE]);
+    expect(cells.some(([who, , what]) => who === NAME && what === IMAGE_TITLE)).toBe(false);
+  }, 60_000);
+
+  it('a new version and a new document of the category reach the practitioner, marked new', async () => {
+    await navigate(patient, 'Mes documents');
+    const item = patient.locator('.document').filter({ hasText: LAB_TITLE });
+    await item.waitFor({ timeout: SLOW });
+    await item.getByLabel('Fichier de la nouvelle version').setInputFiles(LAB2);
+    await patient.getByText('Nouvelle version enregistrée.').waitFor({ timeout: SLOW });
+    await navigate(patient, 'Ajouter des documents');
+    await patient.getByLabel('Fichiers').setInputFiles([LAB3]);
+    await patient.locator('.file-row').getByLabel('Titre').fill(LAB3_TITLE);
+    await patient.locator('.file-row').getByLabel('Catégorie').selectOption('11502-2');
+    await patient.getByRole('button', { name: 'Chiffrer et envoyer' }).click();
+    await patient.getByText('Tous les documents ont été ajoutés.').waitFor({ timeout: SLOW });
+
+    const listed = await sharedWithMe();
+    expect(listed.map((entry) => entry.title).sort()).toEqual([`${LAB3_TITLE} nouveau`, `${LAB_TITLE} nouveau`].sort());
+    expect(await sharedItem(LAB_TITLE).locator('.document-meta').textContent()).toContain('Version 2');
+    const file = await download(practitioner, sharedItem(LAB_TITLE));
+    expect(file.name).toBe(LAB2.name);
+    expect(Buffer.compare(file.bytes, LAB2.buffer)).toBe(0);
+    expect(await sharedItem(LAB_TITLE).locator('.new-marker').count()).toBe(0);
+    expect(practitionerPayloads.size).toBe(2);
+  }, 120_000);
+
+  it('the patient revokes after a confirmation that says what cannot be recalled; the practitioner then sees and reads nothing', async () => {
+    await navigate(patient, 'Partager');
+    const share = patient.locator('.share').filter({ hasText: NAME });
+    await share.getByRole('button', { name: 'Révoquer' }).click({ timeout: SLOW });
+    const warning = await share.locator('.confirm').textContent();
+    expect(warning).toContain(`Révoquer le partage avec ${NAME} ?`);
+    expect(warning).toContain('déjà téléchargés ou imprimés ne peuvent pas être rappelés');
+    expect(warning).toContain('c’est le serveur qui applique cette règle');
+    await share.getByRole('button', { name: 'Oui, révoquer' }).click();
+    await patient.getByRole('status').filter({ hasText: 'Partage révoqué.' }).waitFor({ timeout: SLOW });
+    await patient.getByText('Vous ne partagez aucun document pour l’instant.').waitFor({ timeout: SLOW });
+
+    expect(await sharedWithMe()).toEqual([]);
+    await practitioner.getByText('Aucun patient ne partage de document avec vous pour l’instant.').waitFor();
+    for (const path of practitionerPayloads) expect(await payloadStatus(path), path).toBe(404);
+  }, 120_000);
+
+  it('a share ending tomorrow ends when the server, restarted on the same DATA_DIR, runs two days ahead', async () => {
+    const shown = await pickPractitioner();
+    expect(shown).toEqual(ownFingerprint);
+    await patient.getByRole('status').filter({ hasText: 'Empreinte vérifiée avec le praticien.' }).waitFor();
+    await patient.getByLabel('Tout mon dossier').check();
+    await patient.getByLabel('Fin de la prise en charge (facultatif)').fill(localDate(1));
+    await patient.getByRole('button', { name: 'Partager', exact: true }).click();
+    await patient.getByRole('status').filter({ hasText: 'Partage enregistré.' }).waitFor({ timeout: SLOW });
+    expect((await sharedWithMe()).map((entry) => entry.title.replace(/ nouveau$/, '')).sort()).toEqual([IMAGE_TITLE, LAB3_TITLE, LAB_TITLE].sort());
+
+    await server.restart({ CLOCK_OFFSET_MS: String(2 * DAY_MS) });
+    await practitioner.goto(new URL('/connexion', server.url).href);
+    await logIn(practitioner, PRACTITIONER, 'Partagés avec moi');
+    await practitioner.getByText('Aucun patient ne partage de document avec vous pour l’instant.').waitFor({ timeout: SLOW });
+    for (const path of practitionerPayloads) expect(await payloadStatus(path), path).toBe(404);
+  }, 180_000);
+
+  it('ATK-03 when the practitioner’s key changed (account re-created), the patient is blocked by a warning until they compare again', async () => {
+    await navigate(practitioner, 'Mon compte');
+    await practitioner.getByLabel('Pour confirmer, tapez votre identifiant').fill(PRACTITIONER);
+    await practitioner.getByLabel('Votre mot de passe').fill(PASSWORD);
+    await practitioner.getByRole('button', { name: 'Supprimer définitivement mon compte et mes documents' }).click();
+    await practitioner.getByText('Votre compte et tous vos documents ont été supprimés.').waitFor({ timeout: SLOW });
+    await signUp(practitioner, PRACTITIONER, true);
+    await logIn(practitioner, PRACTITIONER, 'Partagés avec moi');
+    await navigate(practitioner, 'Mon profil professionnel');
+    await practitioner.getByText('Votre profil n’est pas encore publié').waitFor({ timeout: SLOW });
+    await practitioner.getByLabel('Nom affiché').fill(NAME);
+    await practitioner.getByLabel('Numéro RPPS').fill(RPPS.valid);
+    await practitioner.getByLabel('Lieu d’exercice').fill('Cabinet médical des Lilas, 12 rue des Lilas');
+    await practitioner.getByLabel('Ville').fill('Lyon');
+    await practitioner.getByRole('button', { name: 'Publier mon profil' }).click();
+    await practitioner.getByRole('status').filter({ hasText: 'Votre profil est publié dans l’annuaire.' }).waitFor({ timeout: SLOW });
+
+    // The patient's session ended with the server's clock moved on: log in again (the pins stay in this browser).
+    await patient.goto(new URL('/connexion', server.url).href);
+    await logIn(patient, PATIENT, 'Mes documents');
+    const shown = await pickPractitioner();
+    expect(shown.number).not.toBe(ownFingerprint.number);
+    await patient.getByRole('alert').filter({ hasText: 'La clé de ce praticien a changé depuis votre dernière vérification.' }).waitFor();
+    expect(await patient.getByRole('button', { name: 'Partager', exact: true }).count()).toBe(0);
+    await patient.getByRole('button', { name: 'J’ai vérifié la nouvelle empreinte avec le praticien' }).click();
+    await patient.getByRole('status').filter({ hasText: 'Empreinte vérifiée avec le praticien.' }).waitFor({ timeout: SLOW });
+    expect(await patient.getByRole('alert').count()).toBe(0);
+    expect(await patient.getByRole('button', { name: 'Partager', exact: true }).count()).toBe(1);
+  }, 180_000);
+
+  it('“Partager” on one document of the list shares that document only', async () => {
+    await navigate(patient, 'Mes documents');
+    const item = patient.locator('.document').filter({ hasText: IMAGE_TITLE });
+    await item.getByRole('link', { name: 'Partager' }).click({ timeout: SLOW });
+    await patient.getByRole('heading', { level: 1, name: 'Partager avec un professionnel de santé' }).waitFor();
+    await pickPractitioner(false);
+    await patient.getByRole('status').filter({ hasText: 'Empreinte vérifiée avec le praticien.' }).waitFor();
+    expect(await patient.getByLabel('Des documents choisis').isChecked()).toBe(true);
+    const chosen = patient.getByRole('group', { name: 'Documents partagés' });
+    expect(await chosen.getByLabel(IMAGE_TITLE).isChecked()).toBe(true);
+    expect(await chosen.getByLabel(LAB_TITLE).isChecked()).toBe(false);
+    await patient.getByRole('button', { name: 'Partager', exact: true }).click();
+    await patient.getByRole('status').filter({ hasText: 'Partage enregistré.' }).waitFor({ timeout: SLOW });
+    expect(await patient.locator('.share').filter({ hasText: NAME }).first().textContent()).toContain('Documents choisis (1)');
+
+    expect(await sharedWithMe()).toEqual([{ title: `${IMAGE_TITLE} nouveau`, tag: 'Imagerie' }]);
+    expect(await practitioner.locator('.shared-vault .hint').textContent()).toBe('Partage sans date de fin');
+  }, 120_000);
+
+  it('ATK-34 leaves no canary in DATA_DIR, in what either server run printed, nor in any request body', () => {
+    const files = filesUnder(server.dataDir);
+    expect(files.some((path) => path.includes('blobs'))).toBe(true);
+    const values = Object.values(CANARIES);
+    const found = files.flatMap((path) => {
+      const bytes = readFileSync(path);
+      return values.filter((value) => bytes.includes(value)).map((value) => `${value} in ${path}`);
+    });
+    expect(found).toEqual([]);
+    expect(server.output().match(/Coffre santé : http/g)).toHaveLength(2);
+    expect(values.filter((value) => server.output().includes(value))).toEqual([]);
+    const leaks = sent.flatMap(({ request, body }) => [...values, PASSWORD].filter((value) => body.includes(value)).map((value) => `${value} in ${request}`));
+    expect(leaks).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
