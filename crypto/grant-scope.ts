@@ -10,21 +10,18 @@
 // The padding hides how many categories are shared; the aad pins the scope to its grant.
 
 import { ByteReader, ByteWriter } from './encoding.ts';
-import { HYBRID_SEED_BYTES } from './envelope-kem.ts';
 import type { GrantRef } from './envelope.ts';
 import { CryptoError } from './errors.ts';
 import { checkAccountId, labelled, type IdentitySecrets } from './identity.ts';
 import { compareBytes } from './manifest.ts';
-import { checkLength, hkdfSha256, KEY_BYTES, randomBytes, xchacha20poly1305Open, xchacha20poly1305Seal } from './primitives.ts';
+import { OWNER_SEALED_PADDING, openPadded, sealPadded, seedDerivedKey } from './owner-sealed.ts';
 
 export const GRANT_SCOPE_VERSION = 1;
 export const GRANT_SCOPE_LABEL = 'coffre-sante/v1/grant-scope';
 export const GRANT_SCOPE_KEY_LABEL = 'coffre-sante/v1/grant-scope-key';
-export const GRANT_SCOPE_PADDING = 256;
+export const GRANT_SCOPE_PADDING = OWNER_SEALED_PADDING;
 /** A metadata category is a code of at most 64 bytes (metadata-fields.ts). */
 const MAX_CATEGORY_BYTES = 64;
-const NONCE_BYTES = 24;
-const TAG_BYTES = 16;
 
 /**
  * all: every document, future ones included; categories: documents whose metadata category is listed,
@@ -36,13 +33,7 @@ const KIND_CODES = { all: 1, categories: 2, documents: 3 } as const;
 
 /** Seals `scope` for the owner alone, bound to `ref`. Categories are sorted here; a duplicate is a RangeError. */
 export function sealGrantScope(owner: IdentitySecrets, ref: GrantRef, scope: GrantScope): Uint8Array {
-  const body = encodeScope(scope);
-  const padded = new Uint8Array(paddedLength(body.length));
-  padded.set(new ByteWriter().u32(body.length).finish());
-  padded.set(body, 4);
-  const nonce = randomBytes(NONCE_BYTES);
-  const sealed = xchacha20poly1305Seal(scopeKey(owner), nonce, padded, scopeAad(ref));
-  return new ByteWriter().u8(GRANT_SCOPE_VERSION).fixed(nonce, NONCE_BYTES).fixed(sealed, sealed.length).finish();
+  return sealPadded(scopeKey(owner), scopeAad(ref), encodeScope(scope), GRANT_SCOPE_VERSION);
 }
 
 /**
@@ -50,40 +41,17 @@ export function sealGrantScope(owner: IdentitySecrets, ref: GrantRef, scope: Gra
  * version, DECRYPTION_FAILED for another key or grant or any altered byte, FORMAT_INVALID for bad structure.
  */
 export function openGrantScope(owner: IdentitySecrets, ref: GrantRef, bytes: Uint8Array): GrantScope {
-  if (bytes.length < 1) throw new CryptoError('FORMAT_INVALID');
-  if (bytes[0] !== GRANT_SCOPE_VERSION) throw new CryptoError('VERSION_UNSUPPORTED');
-  const ciphertextLength = bytes.length - 1 - NONCE_BYTES - TAG_BYTES;
-  if (ciphertextLength < GRANT_SCOPE_PADDING || ciphertextLength % GRANT_SCOPE_PADDING !== 0) throw new CryptoError('FORMAT_INVALID');
-  const nonce = bytes.subarray(1, 1 + NONCE_BYTES);
-  const plaintext = xchacha20poly1305Open(scopeKey(owner), nonce, bytes.subarray(1 + NONCE_BYTES), scopeAad(ref));
-  const reader = new ByteReader(plaintext);
-  const length = reader.u32();
-  if (length > reader.remaining || plaintext.length !== paddedLength(length)) throw new CryptoError('FORMAT_INVALID');
-  const scope = decodeScope(reader.fixed(length));
-  if (plaintext.subarray(4 + length).some((byte) => byte !== 0)) throw new CryptoError('FORMAT_INVALID');
-  return scope;
+  return decodeScope(openPadded(scopeKey(owner), scopeAad(ref), bytes, GRANT_SCOPE_VERSION));
 }
 
 function scopeKey(owner: IdentitySecrets): Uint8Array {
-  checkLength(owner.signingSeed, KEY_BYTES, 'signing seed');
-  checkLength(owner.kemSeed, HYBRID_SEED_BYTES, 'KEM seed');
-  const ikm = new Uint8Array(KEY_BYTES + HYBRID_SEED_BYTES);
-  ikm.set(owner.signingSeed);
-  ikm.set(owner.kemSeed, KEY_BYTES);
-  const key = hkdfSha256(ikm, new Uint8Array(0), new ByteWriter().text(GRANT_SCOPE_KEY_LABEL).finish(), KEY_BYTES);
-  ikm.fill(0);
-  return key;
+  return seedDerivedKey(owner, new ByteWriter().text(GRANT_SCOPE_KEY_LABEL).finish());
 }
 
 function scopeAad(ref: GrantRef): Uint8Array {
   checkAccountId(ref.vaultId);
   checkAccountId(ref.grantId);
   return labelled(GRANT_SCOPE_LABEL, new ByteWriter().text(ref.vaultId).text(ref.grantId).finish());
-}
-
-/** The smallest multiple of 256 that holds the u32 length and the body. */
-function paddedLength(bodyLength: number): number {
-  return Math.ceil((4 + bodyLength) / GRANT_SCOPE_PADDING) * GRANT_SCOPE_PADDING;
 }
 
 function encodeScope(scope: GrantScope): Uint8Array {
