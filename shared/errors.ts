@@ -23,6 +23,8 @@ export const API_ERROR_STATUS = {
   CONFLICT: 409,
   /** This RPPS number is already in another practitioner's profile. */
   RPPS_TAKEN: 409,
+  /** A record already has its maximum number of managers (shared/managed-vaults.ts MAX_MANAGERS). */
+  MANAGER_LIMIT: 409,
   /** Commit of an upload that has not received all its bytes. */
   UPLOAD_INCOMPLETE: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -28,6 +28,8 @@ export const grantWrapSchema = z.strictObject({
 export const createGrantRequestSchema = z.strictObject({
   grantId: grantIdSchema,
   recipientAccountId: accountIdSchema,
+  /** 'contributor' also lets the recipient add documents (shared/contributions.ts); equals the signed share's role. */
+  role: z.enum(['reader', 'contributor']),
   /** Server-enforced end of reads (ms since the epoch), equal to the share's endsAt in the vault manifest. */
   endsAt: timestampSchema.nullable(),
   recipientEnvelope: bytesField(MAX_ENVELOPE_BYTES, 1),
@@ -50,6 +52,7 @@ export const updateGrantRequestSchema = z.strictObject({
   removeDocuments: z.array(documentIdSchema).max(MAX_GRANT_WRAPS),
   scope: bytesField(MAX_GRANT_SCOPE_BYTES, 1).optional(),
   endsAt: timestampSchema.nullable().optional(),
+  role: z.enum(['reader', 'contributor']).optional(),
   vaultManifest: vaultManifestUpdateSchema.optional(),
 });
 
@@ -60,6 +63,7 @@ export const revokeGrantRequestSchema = z.strictObject({ vaultManifest: vaultMan
 export const ownedGrantSchema = z.strictObject({
   grantId: grantIdSchema,
   recipientAccountId: accountIdSchema,
+  role: z.enum(['reader', 'contributor']),
   createdAt: timestampSchema,
   endsAt: timestampSchema.nullable(),
   ownerEnvelope: bytesField(MAX_ENVELOPE_BYTES, 1),
@@ -74,6 +78,7 @@ export const receivedGrantSchema = z.strictObject({
   grantId: grantIdSchema,
   ownerAccountId: accountIdSchema,
   ownerPublicBundle: bytesField(MAX_PUBLIC_BUNDLE_BYTES, 1),
+  role: z.enum(['reader', 'contributor']),
   createdAt: timestampSchema,
   endsAt: timestampSchema.nullable(),
   recipientEnvelope: bytesField(MAX_ENVELOPE_BYTES, 1),

@@ -3,15 +3,25 @@
 // verify the signature and the hash chain (crypto/vault-manifest.ts).
 import { z } from 'zod';
 import { bytesField } from './binary.ts';
-import { sequenceSchema, vaultIdSchema } from './ids.ts';
+import { sequenceSchema, timestampSchema, vaultIdSchema } from './ids.ts';
 
 export const MAX_VAULT_MANIFEST_BYTES = 4 * 1024 * 1024;
 
+/**
+ * 'owner': the account's own record (its identity is the account's). 'manager': a record kept for someone
+ * else (shared/managed-vaults.ts), with the record's bundle, its keys sealed for this manager, its sealed
+ * name and this manager's dates; null for 'owner'.
+ */
 export const vaultSummarySchema = z.strictObject({
   vaultId: vaultIdSchema,
-  role: z.literal('owner'),
+  role: z.enum(['owner', 'manager']),
   /** 0 until the first manifest is stored. */
   manifestSequence: z.number().int().nonnegative(),
+  publicBundle: bytesField(8192, 1).nullable(),
+  managerEnvelope: bytesField(8192, 1).nullable(),
+  label: bytesField(4096, 1).nullable(),
+  startsAt: timestampSchema.nullable(),
+  endsAt: timestampSchema.nullable(),
 });
 
 /** GET /api/vaults: the vaults this account manages. */

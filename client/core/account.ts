@@ -24,7 +24,10 @@ export interface UnlockedAccount {
   bundle: PublicKeyBundle;
   /** From the signed bundle: a practitioner may publish a directory profile and receive shares. */
   role: AccountRole;
-  /** The account's vault (one per account, made by the server at sign-up). */
+  /**
+   * The account's vault (one per account, made by the server at sign-up) — or, in the value actingAs()
+   * returns, a record managed for someone else, with identity and bundle the record's.
+   */
   vaultId: string;
 }
 
@@ -131,8 +134,8 @@ export function verifyOwnBundle(bytes: Uint8Array, accountId: string, identity: 
 
 async function ownVaultId(api: ApiClient): Promise<string> {
   const { vaults } = await request(api, 'GET', '/api/vaults', listVaultsResponseSchema);
-  // Each account owns exactly one vault (role 'owner' is the only one the schema admits today).
-  const vault = vaults[0];
+  // Each account owns exactly one personal vault; records managed for others (role 'manager') come after it.
+  const vault = vaults.find((entry) => entry.role === 'owner');
   if (vault === undefined) throw new CryptoError('RECORD_MISSING');
   return vault.vaultId;
 }

@@ -10,16 +10,23 @@ import type { DocumentMetadata } from '../../crypto/metadata.ts';
 import type { UnlockedAccount } from './account.ts';
 import { ApiClientError, request, requestStream, type ApiClient } from './api.ts';
 import { openVersion, writersOf, type OpenedVersion } from './open-version.ts';
-import { fetchVersion, forgetFileKeys, openVault, recordOf, type DocumentEntry } from './opened-vault.ts';
+import { fetchVersion, openVault, recordOf, type DocumentEntry } from './opened-vault.ts';
 import { fetchVaultManifest, nextVaultManifest, type VaultState } from './vault.ts';
+import type { SettingsState } from './vault-settings.ts';
 
 export type { DocumentEntry } from './opened-vault.ts';
 
-/** Every document of the vault, verified and with its metadata decrypted; throws on any discrepancy. */
-export async function listDocuments(api: ApiClient, account: UnlockedAccount, state: VaultState): Promise<DocumentEntry[]> {
+/**
+ * Every document of the vault, verified and with its metadata decrypted (with addedBy and the hidden flags);
+ * throws on any discrepancy. Pending contributions are settled on the way (openVault).
+ */
+export async function listDocuments(api: ApiClient, account: UnlockedAccount, state: VaultState & SettingsState): Promise<DocumentEntry[]> {
   const vault = await openVault(api, account, state);
-  forgetFileKeys(vault);
-  return vault.documents.map(({ documentId, version, payloadSize, updatedAt, metadata }) => ({ documentId, version, payloadSize, updatedAt, metadata }));
+  return vault.documents.map((item): DocumentEntry => {
+    const { fileKey, ...entry } = item;
+    fileKey.fill(0);
+    return entry;
+  });
 }
 
 export interface DownloadOptions {

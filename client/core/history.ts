@@ -2,7 +2,9 @@
 // (ATK-33): the whole hash chain is recomputed; it must extend the last checkpoint signed by this account
 // and the head this client saw before (a shorter chain is ROLLBACK, another hash CHAIN_BROKEN). Then the new
 // head is signed as the next checkpoint. Entries the server never recorded, or invents after the last
-// checkpoint, stay the server's word: SPEC.md part 3 says so.
+// checkpoint, stay the server's word: SPEC.md part 3 says so. The signer is the vault's owner identity,
+// `account.bundle`: the account itself for its personal vault, the record's own identity for a record
+// managed for someone else (actingAs, managed-vaults.ts), whose every manager holds its keys.
 import {
   checkChainExtends, openHistoryCheckpoint, signHistoryCheckpoint, verifyAccessChain, type ChainedEvent, type HistoryHead,
 } from '../../crypto/access-chain.ts';
@@ -23,7 +25,7 @@ export async function accessHistory(api: ApiClient, account: HistoryAccount, sta
   const { checkpoint } = await request(api, 'GET', `${path}/checkpoint`, historyCheckpointResponseSchema);
   const signed = checkpoint === null
     ? undefined
-    : openHistoryCheckpoint(fromBase64url(checkpoint), account.vaultId, new Map([[account.accountId, account.bundle.signingPublicKey]]));
+    : openHistoryCheckpoint(fromBase64url(checkpoint), account.vaultId, new Map([[account.bundle.accountId, account.bundle.signingPublicKey]]));
   if (signed !== undefined) checkChainExtends(chain, head, signed);
   // What this client saw before anchors it too: a server serving an older checkpoint cannot rewrite past it.
   if (state.history !== undefined) checkChainExtends(chain, head, state.history);
@@ -52,7 +54,7 @@ function toChained(event: AccessEvent): ChainedEvent {
 async function storeCheckpoint(api: ApiClient, account: HistoryAccount, path: string, head: HistoryHead): Promise<void> {
   if (head.sequence === 0) return;
   const checkpoint = signHistoryCheckpoint(
-    { vaultId: account.vaultId, sequence: head.sequence, hash: head.hash, signerAccountId: account.accountId, signedAt: Date.now() },
+    { vaultId: account.vaultId, sequence: head.sequence, hash: head.hash, signerAccountId: account.bundle.accountId, signedAt: Date.now() },
     account.identity.signingSeed,
   );
   try {

@@ -42,7 +42,10 @@ export function openVersion(account: UnlockedAccount, writers: readonly Uint8Arr
   const metadataBlob = fromBase64url(served.metadata);
   const envelopes = served.envelopes.map(fromBase64url);
   checkBlobHashes(manifest, { metadataHash: sha256(metadataBlob), envelopeSetHash: envelopeSetHash(envelopes) });
-  const fileKey = fileKeyFrom(account, writers, envelopes, context);
+  // A listed manifest was verified by the owner's client before it was listed, author included: its envelope
+  // stays openable once that author (a contributor) is no longer a writer.
+  const signers = listedHash === undefined ? writers : [...writers, manifest.authorSigningKey];
+  const fileKey = fileKeyFrom(account, signers, envelopes, context);
   checkFileKeyCommitment(manifest, fileKey);
   return { context, manifest, metadata: decryptMetadata(fileKey, context, metadataBlob), fileKey };
 }

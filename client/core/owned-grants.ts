@@ -5,7 +5,7 @@ import { envelopeOpener, openGrantKey } from '../../crypto/envelope.ts';
 import { CryptoError } from '../../crypto/errors.ts';
 import { verifyGrantList, type GrantList } from '../../crypto/grant-list.ts';
 import { openGrantScope, type GrantScope } from '../../crypto/grant-scope.ts';
-import type { VaultManifest, VaultShare } from '../../crypto/vault-manifest.ts';
+import type { ShareRole, VaultManifest, VaultShare } from '../../crypto/vault-manifest.ts';
 import { fromBase64url } from '../../shared/binary.ts';
 import { listOwnedGrantsResponseSchema, type OwnedGrant } from '../../shared/grants.ts';
 import type { UnlockedAccount } from './account.ts';
@@ -14,6 +14,8 @@ import { request, type ApiClient } from './api.ts';
 export interface OpenedGrant {
   grantId: string;
   recipientAccountId: string;
+  /** The server's column; the signed share's role is what counts (share.role). */
+  role: ShareRole;
   createdAt: number;
   /** The grant key: memory only. */
   grantKey: Uint8Array;
@@ -38,7 +40,7 @@ export function openOwnedGrant(account: UnlockedAccount, manifest: VaultManifest
   const { list } = verifyGrantList(fromBase64url(grant.list.list), { ownerSigningKey: account.bundle.signingPublicKey, ...ref });
   if (list.sequence !== grant.list.sequence || list.recipient.accountId !== grant.recipientAccountId) throw new CryptoError('MANIFEST_MISMATCH');
   const share = manifest?.shares.find((entry) => entry.accountId === grant.recipientAccountId) ?? null;
-  return { grantId: grant.grantId, recipientAccountId: grant.recipientAccountId, createdAt: grant.createdAt, grantKey, scope, list, share };
+  return { grantId: grant.grantId, recipientAccountId: grant.recipientAccountId, role: grant.role, createdAt: grant.createdAt, grantKey, scope, list, share };
 }
 
 /** True when the share is listed in the signed manifest, for the list's keys, and not ended at `now`. */

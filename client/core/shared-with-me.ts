@@ -17,7 +17,7 @@ import {
 } from '../../crypto/manifest.ts';
 import { decryptMetadata, type DocumentMetadata } from '../../crypto/metadata.ts';
 import { constantTimeEqual, sha256 } from '../../crypto/primitives.ts';
-import { allowedWriters, verifyVaultManifest, type VaultHead, type VaultManifest, type VaultShare } from '../../crypto/vault-manifest.ts';
+import { allowedWriters, verifyVaultManifest, type ShareRole, type VaultHead, type VaultManifest, type VaultShare } from '../../crypto/vault-manifest.ts';
 import { fromBase64url } from '../../shared/binary.ts';
 import { listReceivedGrantsResponseSchema, type ReceivedGrant } from '../../shared/grants.ts';
 import { vaultManifestResponseSchema } from '../../shared/vaults.ts';
@@ -75,7 +75,8 @@ export interface SharedByPatient {
   ownerAccountId: string;
   ownerBundle: PublicKeyBundle;
   pinStatus: PinStatus;
-  grants: { vaultId: string; grantId: string; endsAt: number | null; documents: SharedDocument[] }[];
+  /** role: the signed share's ('contributor': contributions.ts contribute may add documents). */
+  grants: { vaultId: string; grantId: string; role: ShareRole; endsAt: number | null; documents: SharedDocument[] }[];
 }
 
 /** Every active grant addressed to us, verified, grouped by owner. Throws on the first discrepancy. */
@@ -100,7 +101,7 @@ export async function listSharedWithMe(api: ApiClient, account: UnlockedAccount,
       for (const item of documents) state.seen.add(`${item.vaultId}/${item.documentId}/${String(item.version)}`);
       commitHeads(state, grant);
       const patient = byOwner.get(received.ownerAccountId) ?? { ownerAccountId: received.ownerAccountId, ownerBundle: grant.owner, pinStatus: grant.pinStatus, grants: [] };
-      patient.grants.push({ vaultId: received.vaultId, grantId: received.grantId, endsAt: grant.share.endsAt, documents });
+      patient.grants.push({ vaultId: received.vaultId, grantId: received.grantId, role: grant.share.role, endsAt: grant.share.endsAt, documents });
       byOwner.set(received.ownerAccountId, patient);
     } finally {
       grant.grantKey.fill(0);
@@ -146,7 +147,7 @@ export async function openSharedPayload(
   return { documentId: context.documentId, version: context.version, metadata: opened.metadata, payloadSize: documentPayloadLength(opened.metadata.realLength), stream };
 }
 
-interface OpenedGrant {
+export interface ReceivedGrantOpened {
   vaultId: string;
   grantId: string;
   owner: PublicKeyBundle;
@@ -161,8 +162,8 @@ interface OpenedGrant {
 }
 
 /** Checks one received grant down to its signed list; heads are committed by the caller once all of it verified. */
-async function openReceivedGrant(api: ApiClient, account: UnlockedAccount, pins: PinStore, state: SharedState, received: ReceivedGrant): Promise<OpenedGrant> {
-  const owner = ownerBundle(fromBase64url(received.ownerPublicBundle), received.ownerAccountId);
+export async function openReceivedGrant(api: ApiClient, account: UnlockedAccount, pins: PinStore, state: SharedState, received: ReceivedGrant): Promise<ReceivedGrantOpened> {
+  const owner = ownerBundle(fromBase64url(received.ownerPublicBundle), received.ownerAccountId, received.vaultId);
   const { pin, status } = await pinOnFirstUse(pins, owner);
   const ref = { vaultId: received.vaultId, grantId: received.grantId };
   // The signed share list first: a grant for someone the owner does not list is refused before any unwrap.
@@ -185,13 +186,13 @@ async function openReceivedGrant(api: ApiClient, account: UnlockedAccount, pins:
   return { ...ref, owner, pin, pinStatus: status, grantKey, vault, vaultHead, share, list, listHead };
 }
 
-function commitHeads(state: SharedState, grant: OpenedGrant): void {
+export function commitHeads(state: SharedState, grant: ReceivedGrantOpened): void {
   state.vaults.set(grant.vaultId, grant.vaultHead);
   state.grants.set(grant.grantId, grant.listHead);
 }
 
 /** Listed versions per document still in the vault, no newer than its signed current version. */
-function listedVersions(grant: OpenedGrant): Map<string, number[]> {
+function listedVersions(grant: ReceivedGrantOpened): Map<string, number[]> {
   const current = new Map(grant.vault.records.map((record) => [record.documentId, record.currentVersion]));
   const out = new Map<string, number[]>();
   for (const entry of grant.list.entries) {
@@ -210,7 +211,7 @@ interface OpenedShared {
 }
 
 /** Fetches and opens one listed version through the grant wrap; a withheld one is RECORD_MISSING. */
-async function openSharedVersion(api: ApiClient, grant: OpenedGrant, context: DocumentContext): Promise<OpenedShared> {
+async function openSharedVersion(api: ApiClient, grant: ReceivedGrantOpened, context: DocumentContext): Promise<OpenedShared> {
   let served;
   try {
     served = await fetchVersion(api, context.vaultId, context.documentId, context.version);
@@ -234,7 +235,11 @@ async function openSharedVersion(api: ApiClient, grant: OpenedGrant, context: Do
 }
 
 /** The owner's self-signed bundle, naming the account the server says owns the vault. */
-function ownerBundle(bytes: Uint8Array, accountId: string): PublicKeyBundle {
+/**
+ * The vault owner's bundle: a person's own record is owned by their account; a record managed for someone
+ * else (a child's) by the record's own identity, whose account id is the vault id.
+ */
+function ownerBundle(bytes: Uint8Array, accountId: string, vaultId: string): PublicKeyBundle {
   let bundle: PublicKeyBundle;
   try {
     bundle = verifyPublicBundle(bytes);
@@ -242,6 +247,7 @@ function ownerBundle(bytes: Uint8Array, accountId: string): PublicKeyBundle {
     if (isCryptoError(error)) throw new CryptoError('KEY_BUNDLE_INVALID', { cause: error });
     throw error;
   }
-  if (bundle.accountId !== accountId || bundle.role === 'vault') throw new CryptoError('KEY_BUNDLE_INVALID');
+  const ownsItself = bundle.role === 'vault' && bundle.accountId === vaultId;
+  if (bundle.accountId !== accountId || (bundle.role === 'vault' && !ownsItself)) throw new CryptoError('KEY_BUNDLE_INVALID');
   return bundle;
 }

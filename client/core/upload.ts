@@ -2,7 +2,8 @@
 // resumable upload routes (memory bounded by two ranges, whatever the file size), then encrypted metadata,
 // the file key sealed for the account, the signed document manifest and the signed next vault manifest,
 // all committed at once by the server. The new version is also wrapped for every active grant whose scope
-// covers it, with that grant's next signed list, in the same commit (SHARING.md "Upload").
+// covers it, with that grant's next signed list, in the same commit (SHARING.md "Upload") — unless the
+// sealed vault settings hide the document from practitioners.
 import { newFileKey, type DocumentContext } from '../../crypto/document-context.ts';
 import { createDocumentEncryptor, documentPayloadLength, type ChunkAeadFactory } from '../../crypto/document.ts';
 import { sealEnvelope, wrapForGrant } from '../../crypto/envelope.ts';
@@ -16,6 +17,7 @@ import type { UnlockedAccount } from './account.ts';
 import { ApiClientError, request, type ApiClient } from './api.ts';
 import { fetchOwnedGrants, forgetGrantKeys, isActive, scopeCovers, type OpenedGrant } from './owned-grants.ts';
 import { fetchVaultManifest, nextVaultManifest, type VaultState } from './vault.ts';
+import { fetchVaultSettings, type SettingsState } from './vault-settings.ts';
 
 /** Bytes per PUT: a few MiB keeps memory flat and a lost connection cheap (the server allows 64 MiB). */
 export const DEFAULT_UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -35,7 +37,7 @@ export interface UploadInput {
 }
 
 /** Uploads and commits one version; updates state.head to the new vault manifest. */
-export async function uploadDocument(api: ApiClient, account: UnlockedAccount, state: VaultState, input: UploadInput): Promise<{ documentId: string; version: number }> {
+export async function uploadDocument(api: ApiClient, account: UnlockedAccount, state: VaultState & SettingsState, input: UploadInput): Promise<{ documentId: string; version: number }> {
   const current = await fetchVaultManifest(api, account, state);
   const documentId = input.documentId ?? newDocumentId();
   const existing = current?.records.find((record) => record.documentId === documentId);
@@ -43,6 +45,10 @@ export async function uploadDocument(api: ApiClient, account: UnlockedAccount, s
   const context: DocumentContext = { vaultId: account.vaultId, documentId, version: (existing?.currentVersion ?? 0) + 1 };
   // Grants only exist with a share in the signed manifest; without one there is nothing to fetch.
   const grants = current !== null && current.shares.length > 0 ? await fetchOwnedGrants(api, account, current) : [];
+  if (grants.length > 0 && (await fetchVaultSettings(api, account, state)).hiddenFromPractitioners.includes(documentId)) {
+    forgetGrantKeys(grants);
+    grants.length = 0;
+  }
   const fileKey = newFileKey();
   const total = documentPayloadLength(input.size);
   const { uploadId } = await request(api, 'POST', `/api/vaults/${account.vaultId}/uploads`, uploadStateSchema, { json: { size: total } });
@@ -100,7 +106,7 @@ function grantWrapsFor(account: UnlockedAccount, grants: readonly OpenedGrant[],
  * while the next is encrypted and hashed into the other. An upload then costs about the slower of the two
  * (network or crypto), not their sum, and memory stays two ranges whatever the file size.
  */
-async function sendRanges(api: ApiClient, path: string, encrypted: ReadableStream<Uint8Array>, total: number, input: UploadInput): Promise<Uint8Array> {
+export async function sendRanges(api: ApiClient, path: string, encrypted: ReadableStream<Uint8Array>, total: number, input: Pick<UploadInput, 'chunkBytes' | 'onProgress'>): Promise<Uint8Array> {
   const hasher = createSha256();
   const rangeBytes = Math.min(input.chunkBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES, Math.max(total, 1));
   const buffers = [new Uint8Array(rangeBytes), new Uint8Array(rangeBytes)] as const;

@@ -2,13 +2,13 @@
 // (ATK-16/17: ROLLBACK, CHAIN_BROKEN), and the next one built and signed for a change. The head lives in a
 // small VaultState object that the caller persists between runs (it holds no secret: a sequence and a hash).
 //
-// This vault has one owner, the account itself: the manifest's owner member is the account's own bundle, and
-// files are wrapped for the account's key. (A separate vault identity, needed for several managers, comes
-// with sharing; the server has no route for vault-key envelopes yet.)
+// The manifest's owner member is `account.bundle`: the account's own bundle for its personal vault, the
+// record's identity (role 'vault') for a record managed for someone else, reached through actingAs()
+// (managed-vaults.ts). The managers list is carried over unchanged except by a { managers } change.
 import { CryptoError } from '../../crypto/errors.ts';
 import {
   GENESIS_PREVIOUS_HASH, VAULT_MANIFEST_VERSION, memberOf, signVaultManifest, verifyVaultManifest, vaultManifestHash,
-  type VaultHead, type VaultManifest, type VaultRecord, type VaultShare,
+  type VaultHead, type VaultManifest, type VaultMember, type VaultRecord, type VaultShare,
 } from '../../crypto/vault-manifest.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { vaultManifestResponseSchema, type VaultManifestUpdate } from '../../shared/vaults.ts';
@@ -50,8 +50,8 @@ export async function fetchVaultManifest(api: ApiClient, account: UnlockedAccoun
   return manifest;
 }
 
-/** A change to the record list (set, add or replace, or remove one document's record), or a new share list. */
-export type RecordChange = { set: VaultRecord } | { remove: string } | { shares: VaultShare[] };
+/** A change to the record list (set, add or replace, or remove one document's record), a new share list, or a new managers list. */
+export type RecordChange = { set: VaultRecord } | { remove: string } | { shares: VaultShare[] } | { managers: VaultMember[] };
 
 /** The signed successor of `current` (or the first manifest), the head it will have once stored, and its fields. */
 export function nextVaultManifest(account: UnlockedAccount, current: VaultManifest | null, state: VaultState, change: RecordChange, now: number): { update: VaultManifestUpdate; head: VaultHead; manifest: VaultManifest } {
@@ -70,7 +70,7 @@ export function nextVaultManifest(account: UnlockedAccount, current: VaultManife
     createdAt: now,
     records,
     shares: 'shares' in change ? change.shares : current?.shares ?? [],
-    managers: current?.managers ?? [],
+    managers: 'managers' in change ? change.managers : current?.managers ?? [],
   };
   const bytes = signVaultManifest(fields, account.identity.signingSeed);
   const manifest: VaultManifest = { ...fields, version: VAULT_MANIFEST_VERSION };

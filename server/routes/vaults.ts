@@ -26,7 +26,7 @@ export const vaultRoutes = new Hono<AppEnv>()
   .get('/:vaultId/history', valid('param', vaultParams), valid('query', pageQuerySchema), (c) => {
     const { vaultId } = c.req.valid('param');
     const { cursor, limit } = c.req.valid('query');
-    requireManagedVault(c.var.deps.storage.db, c.var.session.accountId, vaultId);
+    requireManagedVault(c.var.deps.storage.db, c.var.session.accountId, vaultId, c.var.deps.clock());
     const after = cursor === undefined ? 0 : Number(cursor);
     if (!Number.isSafeInteger(after)) throw new ApiError('BAD_REQUEST');
     const body: HistoryResponse = listAccess(c.var.deps, vaultId, after, limit ?? DEFAULT_PAGE);

@@ -1,24 +1,33 @@
 // Deleting an account: everything goes. One transaction queues every blob of its vaults (committed
 // versions and uploads in progress) for deletion and deletes the account row, which cascades to its
-// sessions, vaults, documents, versions, envelopes, uploads and access history. The blobs are removed
+// sessions, vaults, documents, versions, envelopes, uploads and access history. Records it co-manages
+// stay with their other managers (owner_account_id moves to one of them first); one it managed alone goes. The blobs are removed
 // after the commit; a crash in between leaves them queued, and the start-up sweep finishes the job. Then a
 // WAL checkpoint: secure_delete zeroes the freed pages of the database file, and the old images of those
 // pages (the account id, its keys) must not stay behind in the WAL either.
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, or } from 'drizzle-orm';
 import { drainPendingDeletions } from '../storage/recovery.ts';
-import { accounts, documentVersions, pendingBlobDeletions, uploads, vaults } from '../storage/schema.ts';
+import { accounts, pendingBlobDeletions, uploads, vaultManagers, vaults } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
+import { deleteVaultRows, releaseManager } from './managed-vaults.ts';
+import { isManagedVault } from './vaults.ts';
 
 export async function deleteAccount(deps: Deps, accountId: string): Promise<void> {
+  const now = deps.clock();
   const blobIds = deps.storage.db.transaction((tx) => {
-    const owned = tx.select({ id: vaults.id }).from(vaults).where(eq(vaults.ownerAccountId, accountId)).all().map((row) => row.id);
-    const ids = owned.length === 0 ? [] : [
-      ...tx.select({ blobId: documentVersions.blobId }).from(documentVersions).where(inArray(documentVersions.vaultId, owned)).all(),
-      ...tx.select({ blobId: uploads.blobId }).from(uploads).where(inArray(uploads.vaultId, owned)).all(),
-    ].map((row) => row.blobId);
-    for (const blobId of ids) tx.insert(pendingBlobDeletions).values({ blobId, queuedAt: deps.clock() }).run();
+    const managed = tx.select({ vaultId: vaultManagers.vaultId }).from(vaultManagers).where(eq(vaultManagers.accountId, accountId)).all().map((row) => row.vaultId);
+    const touched = tx.select().from(vaults).where(or(eq(vaults.ownerAccountId, accountId), inArray(vaults.id, managed))).all();
+    const ids: string[] = [];
+    for (const vault of touched) {
+      // A managed record stays with its other managers; a personal vault (and a record left alone) goes.
+      ids.push(...(isManagedVault(vault) ? releaseManager(tx, vault, accountId, now) : deleteVaultRows(tx, vault.id, now)));
+    }
+    // Its contributions in progress on others' vaults (their pending contributions stay for the patients).
+    const ownUploads = tx.select({ blobId: uploads.blobId }).from(uploads).where(eq(uploads.accountId, accountId)).all().map((row) => row.blobId);
+    for (const blobId of ownUploads) tx.insert(pendingBlobDeletions).values({ blobId, queuedAt: now }).run();
+    tx.delete(uploads).where(eq(uploads.accountId, accountId)).run();
     tx.delete(accounts).where(eq(accounts.id, accountId)).run();
-    return ids;
+    return [...ids, ...ownUploads];
   });
   await drainPendingDeletions(deps.storage.db, deps.blobs, blobIds);
   deps.storage.checkpoint();

@@ -22,6 +22,8 @@ type VersionRow = typeof documentVersions.$inferSelect;
 
 /** One commit per upload at a time (withUploadLock): a second one waits for nothing and gets CONFLICT. */
 export async function commitUpload(deps: Deps, accountId: string, vaultId: string, uploadId: string, request: CommitUploadRequest): Promise<void> {
+  // Before sealing anything: a contributor's upload exists, but only contributions.ts may commit it.
+  requireManagedVault(deps.storage.db, accountId, vaultId, deps.clock());
   const upload = requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId);
   await withUploadLock(upload.id, () => commitLocked(deps, accountId, vaultId, upload, request));
 }
@@ -32,7 +34,7 @@ async function commitLocked(deps: Deps, accountId: string, vaultId: string, uplo
   const now = deps.clock();
   deps.storage.db.transaction((tx) => {
     const live = requireUpload(tx, deps, accountId, vaultId, upload.id);
-    advanceManifest(tx, requireManagedVault(tx, accountId, vaultId), request.vaultManifest);
+    advanceManifest(tx, requireManagedVault(tx, accountId, vaultId, deps.clock()), request.vaultManifest);
     advanceDocument(tx, vaultId, request, now);
     insertVersion(tx, { vaultId, accountId, upload: live, request, now });
     addCommittedWraps(tx, deps.storage.sqlite, vaultId, request.documentId, request.version, request.grants ?? []);
@@ -41,16 +43,23 @@ async function commitLocked(deps: Deps, accountId: string, vaultId: string, uplo
   await deps.blobs.publish(upload.blobId);
 }
 
-/** CONFLICT unless request.version is the document's current version + 1 (1 for a new document). */
+/**
+ * CONFLICT unless request.version is the document's current version + 1 (1 for a new document), and for a
+ * pending contribution (accepted or deleted first, never half-listed).
+ */
 function advanceDocument(tx: Tx, vaultId: string, request: CommitUploadRequest, now: number): void {
   const where = and(eq(documents.vaultId, vaultId), eq(documents.id, request.documentId));
   const existing = tx.select().from(documents).where(where).get();
+  if (existing !== undefined && existing.pending !== 0) throw new ApiError('CONFLICT');
   if (request.version !== (existing?.currentVersion ?? 0) + 1) throw new ApiError('CONFLICT');
   if (existing === undefined) tx.insert(documents).values({ vaultId, id: request.documentId, currentVersion: 1, createdAt: now, updatedAt: now }).run();
   else tx.update(documents).set({ currentVersion: request.version, updatedAt: now }).where(where).run();
 }
 
-function insertVersion(tx: Tx, input: { vaultId: string; accountId: string; upload: UploadRow; request: CommitUploadRequest; now: number }): void {
+/** The fields of a version row: a commit's, or a contribution's (always version 1). */
+type VersionFields = Pick<CommitUploadRequest, 'documentId' | 'version' | 'metadata' | 'manifest' | 'envelopes'>;
+
+export function insertVersion(tx: Tx, input: { vaultId: string; accountId: string; upload: UploadRow; request: VersionFields; now: number }): void {
   const { request, upload } = input;
   const key = { vaultId: input.vaultId, documentId: request.documentId, version: request.version };
   tx.insert(documentVersions).values({
@@ -69,8 +78,9 @@ function insertVersion(tx: Tx, input: { vaultId: string; accountId: string; uplo
 
 /** A page of the vault's documents, ordered by id; the cursor is the last id of the previous page. */
 export function listDocuments(deps: Deps, accountId: string, vaultId: string, cursor: string | undefined, limit: number): { documents: DocumentSummary[]; nextCursor: string | null } {
-  requireManagedVault(deps.storage.db, accountId, vaultId);
-  const where = cursor === undefined ? eq(documents.vaultId, vaultId) : and(eq(documents.vaultId, vaultId), gt(documents.id, cursor));
+  requireManagedVault(deps.storage.db, accountId, vaultId, deps.clock());
+  const listed = and(eq(documents.vaultId, vaultId), eq(documents.pending, 0));
+  const where = cursor === undefined ? listed : and(listed, gt(documents.id, cursor));
   const rows = deps.storage.db
     .select({ documentId: documents.id, currentVersion: documents.currentVersion, createdAt: documents.createdAt, updatedAt: documents.updatedAt, payloadSize: documentVersions.payloadSize })
     .from(documents)
@@ -83,10 +93,10 @@ export function listDocuments(deps: Deps, accountId: string, vaultId: string, cu
   return { documents: page, nextCursor: rows.length > limit ? (page.at(-1)?.documentId ?? null) : null };
 }
 
-/** The version (the current one when `version` is undefined); NOT_FOUND if absent or not managed. */
-function requireVersion(deps: Deps, accountId: string, vaultId: string, documentId: string, version: number | undefined): VersionRow {
-  requireManagedVault(deps.storage.db, accountId, vaultId);
-  return findVersion(deps, vaultId, documentId, version);
+/** NOT_FOUND unless the document exists and is listed (not a pending contribution). */
+function requireListedDocument(deps: Deps, vaultId: string, documentId: string): void {
+  const row = deps.storage.db.select({ pending: documents.pending }).from(documents).where(and(eq(documents.vaultId, vaultId), eq(documents.id, documentId))).get();
+  if (row === undefined || row.pending !== 0) throw new ApiError('NOT_FOUND');
 }
 
 function findVersion(deps: Deps, vaultId: string, documentId: string, version: number | undefined): VersionRow {
@@ -105,6 +115,8 @@ function findVersion(deps: Deps, vaultId: string, documentId: string, version: n
  */
 function requireReadableVersion(deps: Deps, accountId: string, vaultId: string, documentId: string, version: number | undefined): { row: VersionRow; grantWrap?: Buffer } {
   const { grant } = requireReadableVault(deps.storage.db, accountId, vaultId, deps.clock());
+  // A manager may read a pending contribution (to verify it); a recipient never: it is in no signed list yet.
+  if (grant !== null) requireListedDocument(deps, vaultId, documentId);
   const row = findVersion(deps, vaultId, documentId, version);
   if (grant === null) return { row };
   const wrapped = deps.storage.db.select({ wrap: grantWraps.wrap }).from(grantWraps)
@@ -138,7 +150,8 @@ export function readVersion(deps: Deps, accountId: string, vaultId: string, docu
 }
 
 export function listVersions(deps: Deps, accountId: string, vaultId: string, documentId: string): ListVersionsResponse {
-  requireVersion(deps, accountId, vaultId, documentId, undefined);
+  requireManagedVault(deps.storage.db, accountId, vaultId, deps.clock());
+  requireListedDocument(deps, vaultId, documentId);
   const versions = deps.storage.db
     .select({ version: documentVersions.version, payloadSize: documentVersions.payloadSize, createdAt: documentVersions.createdAt })
     .from(documentVersions)
@@ -166,7 +179,7 @@ export async function openPayload(deps: Deps, accountId: string, vaultId: string
 /** Deletes every version of a document with the vault manifest that no longer lists it; then its blobs. */
 export async function deleteDocument(deps: Deps, accountId: string, vaultId: string, documentId: string, update: VaultManifestUpdate): Promise<void> {
   const blobIds = deps.storage.db.transaction((tx) => {
-    const vault = requireManagedVault(tx, accountId, vaultId);
+    const vault = requireManagedVault(tx, accountId, vaultId, deps.clock());
     const ids = tx.select({ blobId: documentVersions.blobId }).from(documentVersions).where(and(eq(documentVersions.vaultId, vaultId), eq(documentVersions.documentId, documentId))).all().map((row) => row.blobId);
     if (ids.length === 0) throw new ApiError('NOT_FOUND');
     advanceManifest(tx, vault, update);

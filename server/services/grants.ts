@@ -12,6 +12,8 @@ import { advanceGrantList, insertWraps, removeDocumentWraps, requireGrant } from
 import { advanceManifest, requireManagedVault } from './vaults.ts';
 
 const bytes = (encoded: string) => Buffer.from(fromBase64url(encoded));
+const grantRole = (stored: string): GrantRole => (stored === 'contributor' ? 'contributor' : 'reader');
+type GrantRole = OwnedGrant['role'];
 
 /**
  * NOT_FOUND for an unknown recipient (as for an unknown vault); BAD_REQUEST for the owner as recipient;
@@ -20,7 +22,7 @@ const bytes = (encoded: string) => Buffer.from(fromBase64url(encoded));
  */
 export function createGrant(deps: Deps, accountId: string, vaultId: string, request: CreateGrantRequest): void {
   deps.storage.db.transaction((tx) => {
-    const vault = requireManagedVault(tx, accountId, vaultId);
+    const vault = requireManagedVault(tx, accountId, vaultId, deps.clock());
     if (tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, request.recipientAccountId)).get() === undefined) throw new ApiError('NOT_FOUND');
     if (request.recipientAccountId === accountId) throw new ApiError('BAD_REQUEST');
     const clash = tx.select({ id: grants.id }).from(grants)
@@ -31,6 +33,7 @@ export function createGrant(deps: Deps, accountId: string, vaultId: string, requ
       vaultId,
       id: request.grantId,
       recipientAccountId: request.recipientAccountId,
+      role: request.role,
       createdAt: deps.clock(),
       endsAt: request.endsAt,
       recipientEnvelope: bytes(request.recipientEnvelope),
@@ -47,13 +50,14 @@ export function createGrant(deps: Deps, accountId: string, vaultId: string, requ
 /** Next list (CONFLICT unless stored + 1), removed documents' wraps dropped, then new wraps; optional scope, end date, manifest. */
 export function updateGrant(deps: Deps, accountId: string, vaultId: string, grantId: string, request: UpdateGrantRequest): void {
   deps.storage.db.transaction((tx) => {
-    const vault = requireManagedVault(tx, accountId, vaultId);
+    const vault = requireManagedVault(tx, accountId, vaultId, deps.clock());
     const grant = requireGrant(tx, vaultId, grantId);
     advanceGrantList(tx, grant, request.list);
     if (request.vaultManifest !== undefined) advanceManifest(tx, vault, request.vaultManifest);
     const changes = {
       ...(request.scope === undefined ? {} : { scope: bytes(request.scope) }),
       ...(request.endsAt === undefined ? {} : { endsAt: request.endsAt }),
+      ...(request.role === undefined ? {} : { role: request.role }),
     };
     if (Object.keys(changes).length > 0) tx.update(grants).set(changes).where(and(eq(grants.vaultId, vaultId), eq(grants.id, grantId))).run();
     removeDocumentWraps(tx, grant, request.removeDocuments);
@@ -64,7 +68,7 @@ export function updateGrant(deps: Deps, accountId: string, vaultId: string, gran
 /** The grant and its wraps go, with the manifest that no longer lists the share. */
 export function revokeGrant(deps: Deps, accountId: string, vaultId: string, grantId: string, update: VaultManifestUpdate): void {
   deps.storage.db.transaction((tx) => {
-    const vault = requireManagedVault(tx, accountId, vaultId);
+    const vault = requireManagedVault(tx, accountId, vaultId, deps.clock());
     requireGrant(tx, vaultId, grantId);
     advanceManifest(tx, vault, update);
     tx.delete(grants).where(and(eq(grants.vaultId, vaultId), eq(grants.id, grantId))).run();
@@ -74,10 +78,11 @@ export function revokeGrant(deps: Deps, accountId: string, vaultId: string, gran
 /** Every grant of the vault, ended ones too, oldest first. */
 export function listOwnedGrants(deps: Deps, accountId: string, vaultId: string): OwnedGrant[] {
   return deps.storage.db.transaction((tx) => {
-    requireManagedVault(tx, accountId, vaultId);
+    requireManagedVault(tx, accountId, vaultId, deps.clock());
     return tx.select().from(grants).where(eq(grants.vaultId, vaultId)).orderBy(asc(grants.createdAt), asc(grants.id)).all().map((row) => ({
       grantId: row.id,
       recipientAccountId: row.recipientAccountId,
+      role: grantRole(row.role),
       createdAt: row.createdAt,
       endsAt: row.endsAt,
       ownerEnvelope: toBase64url(row.ownerEnvelope),
@@ -91,18 +96,20 @@ export function listOwnedGrants(deps: Deps, accountId: string, vaultId: string):
 export function listReceivedGrants(deps: Deps, accountId: string): ReceivedGrant[] {
   const now = deps.clock();
   return deps.storage.db
-    .select({ grant: grants, ownerAccountId: accounts.id, ownerPublicBundle: accounts.publicBundle })
+    .select({ grant: grants, accountId: accounts.id, accountBundle: accounts.publicBundle, vaultBundle: vaults.publicBundle })
     .from(grants)
     .innerJoin(vaults, eq(vaults.id, grants.vaultId))
     .innerJoin(accounts, eq(accounts.id, vaults.ownerAccountId))
     .where(and(eq(grants.recipientAccountId, accountId), or(isNull(grants.endsAt), gt(grants.endsAt, now))))
     .orderBy(asc(grants.createdAt), asc(grants.vaultId), asc(grants.id))
     .all()
-    .map(({ grant, ownerAccountId, ownerPublicBundle }) => ({
+    // A managed record signs with its own identity: its owner, for the recipient, is the record itself.
+    .map(({ grant, accountId: ownerAccount, accountBundle, vaultBundle }) => ({
       vaultId: grant.vaultId,
       grantId: grant.id,
-      ownerAccountId,
-      ownerPublicBundle: toBase64url(ownerPublicBundle),
+      ownerAccountId: vaultBundle === null ? ownerAccount : grant.vaultId,
+      ownerPublicBundle: toBase64url(vaultBundle ?? accountBundle),
+      role: grantRole(grant.role),
       createdAt: grant.createdAt,
       endsAt: grant.endsAt,
       recipientEnvelope: toBase64url(grant.recipientEnvelope),

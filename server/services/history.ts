@@ -13,7 +13,7 @@ import { lastLink } from '../storage/access-links.ts';
 import type { Tx } from '../storage/database.ts';
 import { accessEvents, accounts, vaults } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
-import { requireManagedVault } from './vaults.ts';
+import { requireManagedVault, type VaultRow } from './vaults.ts';
 
 export interface AccessRecord {
   vaultId: string;
@@ -60,7 +60,7 @@ export function listAccess(deps: Deps, vaultId: string, cursor: number, limit: n
 }
 
 export function historyCheckpoint(deps: Deps, accountId: string, vaultId: string): HistoryCheckpointResponse {
-  const vault = requireManagedVault(deps.storage.db, accountId, vaultId);
+  const vault = requireManagedVault(deps.storage.db, accountId, vaultId, deps.clock());
   return { checkpoint: vault.historyCheckpoint === null ? null : toBase64url(vault.historyCheckpoint) };
 }
 
@@ -73,8 +73,8 @@ export function historyCheckpoint(deps: Deps, accountId: string, vaultId: string
 export function putHistoryCheckpoint(deps: Deps, accountId: string, vaultId: string, encoded: string): void {
   const bytes = fromBase64url(encoded);
   deps.storage.db.transaction((tx) => {
-    const vault = requireManagedVault(tx, accountId, vaultId);
-    const checkpoint = openSignedBy(tx, accountId, vaultId, bytes);
+    const vault = requireManagedVault(tx, accountId, vaultId, deps.clock());
+    const checkpoint = openSignedBy(tx, accountId, vault, bytes);
     if (checkpoint.sequence <= vault.historyCheckpointSequence) throw new ApiError('CONFLICT');
     const link = tx
       .select({ chainHash: accessEvents.chainHash })
@@ -89,12 +89,13 @@ export function putHistoryCheckpoint(deps: Deps, accountId: string, vaultId: str
   });
 }
 
-function openSignedBy(tx: Tx, accountId: string, vaultId: string, bytes: Uint8Array) {
-  const account = tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, accountId)).get();
-  if (account === undefined) throw new ApiError('NOT_FOUND');
+/** A personal vault's checkpoints are signed by its owner's account key; a managed record's by the record's own key. */
+function openSignedBy(tx: Tx, accountId: string, vault: VaultRow, bytes: Uint8Array) {
+  const signerBundle = vault.publicBundle ?? tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, accountId)).get()?.publicBundle;
+  if (signerBundle === undefined) throw new ApiError('NOT_FOUND');
   try {
-    const bundle = verifyPublicBundle(new Uint8Array(account.publicBundle));
-    return openHistoryCheckpoint(bytes, vaultId, new Map([[accountId, bundle.signingPublicKey]]));
+    const bundle = verifyPublicBundle(new Uint8Array(signerBundle));
+    return openHistoryCheckpoint(bytes, vault.id, new Map([[bundle.accountId, bundle.signingPublicKey]]));
   } catch (error) {
     if (isCryptoError(error)) throw new ApiError('BAD_REQUEST');
     throw error;

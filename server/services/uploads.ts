@@ -1,7 +1,8 @@
 // Resumable uploads of a document version's payload. create -> PUT ranges in order (each starts at the
 // bytes received so far) -> commit (documents.ts). Bytes go straight to a temporary blob; the row keeps
-// the count of bytes that were fully written. One PUT per upload at a time (CONFLICT otherwise).
-import { and, eq } from 'drizzle-orm';
+// the count of bytes that were fully written. One PUT per upload at a time (CONFLICT otherwise). An active
+// contributor uploads too, only to its own uploads, which it can only contribute (contributions.ts).
+import { and, eq, gt } from 'drizzle-orm';
 import type { UploadState } from '../../shared/documents.ts';
 import { MAX_CHUNK_BYTES } from '../../shared/documents.ts';
 import { ApiError } from '../http-error.ts';
@@ -10,7 +11,7 @@ import type { Db, Tx } from '../storage/database.ts';
 import { pendingBlobDeletions, uploads } from '../storage/schema.ts';
 import { newRandomId } from './accounts.ts';
 import type { Deps } from './deps.ts';
-import { requireManagedVault } from './vaults.ts';
+import { requireContributorGrant, requireManagedVault } from './vaults.ts';
 import { drainPendingDeletions } from '../storage/recovery.ts';
 
 export type UploadRow = typeof uploads.$inferSelect;
@@ -32,9 +33,30 @@ function stateOf(row: UploadRow): UploadState {
   return { uploadId: row.id, size: row.size, received: row.received, expiresAt: row.expiresAt };
 }
 
+/** A contributor's uploads in progress per vault: enough for a batch of results, not a way to fill the patient's disk. */
+export const MAX_CONTRIBUTOR_UPLOADS = 10;
+
+/**
+ * The vault's managers upload; so does an active contributor (for contributions only: commit stays
+ * manager-only). NOT_FOUND for anyone else.
+ */
+function requireUploader(db: Db | Tx, accountId: string, vaultId: string, now: number): 'manager' | 'contributor' {
+  try {
+    requireManagedVault(db, accountId, vaultId, now);
+    return 'manager';
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    requireContributorGrant(db, accountId, vaultId, now);
+    return 'contributor';
+  }
+}
+
 export async function createUpload(deps: Deps, accountId: string, vaultId: string, size: number): Promise<UploadState> {
-  requireManagedVault(deps.storage.db, accountId, vaultId);
   const now = deps.clock();
+  if (requireUploader(deps.storage.db, accountId, vaultId, now) === 'contributor') {
+    const live = deps.storage.db.select({ id: uploads.id }).from(uploads).where(and(eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId), gt(uploads.expiresAt, now))).all();
+    if (live.length >= MAX_CONTRIBUTOR_UPLOADS) throw new ApiError('CONFLICT');
+  }
   const row: UploadRow = { id: newRandomId(), vaultId, accountId, blobId: newBlobId(), size, received: 0, createdAt: now, expiresAt: now + deps.policy.uploadTtlMs };
   await deps.blobs.createTemp(row.blobId);
   deps.storage.db.insert(uploads).values(row).run();
@@ -43,7 +65,7 @@ export async function createUpload(deps: Deps, accountId: string, vaultId: strin
 
 /** The live upload of this account in this vault; NOT_FOUND if unknown, someone else's, or expired. */
 export function requireUpload(db: Db | Tx, deps: Deps, accountId: string, vaultId: string, uploadId: string): UploadRow {
-  requireManagedVault(db, accountId, vaultId);
+  requireUploader(db, accountId, vaultId, deps.clock());
   const row = db.select().from(uploads).where(and(eq(uploads.id, uploadId), eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId))).get();
   if (row === undefined || row.expiresAt <= deps.clock()) throw new ApiError('NOT_FOUND');
   return row;

@@ -1,32 +1,76 @@
-// Vault rules: who may touch a vault (its owner; the recipient of an active grant may read what the grant
-// names; anyone else gets NOT_FOUND, never FORBIDDEN, so ids of others' vaults reveal nothing), and the manifest sequence: a new owner-signed manifest is stored
-// only at exactly the current sequence + 1, inside the transaction of the change it describes.
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
+// Vault rules: who may touch a vault (the owner of a personal vault or an active manager of a managed record;
+// the recipient of an active grant may read what the grant names, and a contributor may add pending
+// documents; anyone else gets NOT_FOUND, never FORBIDDEN, so ids of others' vaults reveal nothing), and the
+// manifest sequence: a new owner-signed manifest is stored only at exactly the current sequence + 1, inside
+// the transaction of the change it describes.
+import { and, eq, gt, isNull, lte, or } from 'drizzle-orm';
 import type { VaultManifestResponse, VaultManifestUpdate, VaultSummary } from '../../shared/vaults.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { ApiError } from '../http-error.ts';
 import type { Db, Tx } from '../storage/database.ts';
-import { grants, vaults } from '../storage/schema.ts';
+import { grants, vaultManagers, vaults } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
 
 export type VaultRow = typeof vaults.$inferSelect;
 export type GrantRow = typeof grants.$inferSelect;
 
+/** The caller's personal vault(s), then the managed records where the caller's manager row is active. */
 export function listVaults(deps: Deps, accountId: string): VaultSummary[] {
-  return deps.storage.db
+  const db = deps.storage.db;
+  const owned = db
     .select({ vaultId: vaults.id, manifestSequence: vaults.manifestSequence })
     .from(vaults)
-    .where(eq(vaults.ownerAccountId, accountId))
+    .where(and(eq(vaults.ownerAccountId, accountId), isNull(vaults.publicBundle)))
     .orderBy(vaults.createdAt, vaults.id)
     .all()
-    .map((row) => ({ ...row, role: 'owner' as const }));
+    .map((row): VaultSummary => ({ ...row, role: 'owner', publicBundle: null, managerEnvelope: null, label: null, startsAt: null, endsAt: null }));
+  const managed = db
+    .select({ vault: vaults, manager: vaultManagers })
+    .from(vaultManagers)
+    .innerJoin(vaults, eq(vaults.id, vaultManagers.vaultId))
+    .where(and(eq(vaultManagers.accountId, accountId), activeManager(deps.clock())))
+    .orderBy(vaultManagers.createdAt, vaults.id)
+    .all()
+    .map(({ vault, manager }): VaultSummary => ({
+      vaultId: vault.id,
+      role: 'manager',
+      manifestSequence: vault.manifestSequence,
+      publicBundle: vault.publicBundle === null ? null : toBase64url(vault.publicBundle),
+      managerEnvelope: toBase64url(manager.envelope),
+      label: vault.label === null ? null : toBase64url(vault.label),
+      startsAt: manager.startsAt,
+      endsAt: manager.endsAt,
+    }));
+  return [...owned, ...managed];
 }
 
-/** The vault if `accountId` manages it; NOT_FOUND otherwise (unknown or someone else's alike). */
-export function requireManagedVault(db: Db | Tx, accountId: string, vaultId: string): VaultRow {
-  const row = db.select().from(vaults).where(and(eq(vaults.id, vaultId), eq(vaults.ownerAccountId, accountId))).get();
-  if (row === undefined) throw new ApiError('NOT_FOUND');
-  return row;
+/** A manager row in force at `now`: started (or no start) and not ended (or no end). */
+export function activeManager(now: number) {
+  return and(or(isNull(vaultManagers.startsAt), lte(vaultManagers.startsAt, now)), or(isNull(vaultManagers.endsAt), gt(vaultManagers.endsAt, now)));
+}
+
+/** A managed record (it has its own identity) rather than an account's personal vault. */
+export function isManagedVault(vault: VaultRow): boolean {
+  return vault.publicBundle !== null;
+}
+
+/**
+ * The vault if `accountId` manages it at `now`: the owner of a personal vault, or an active manager of a
+ * managed record (its owner_account_id alone gives nothing). NOT_FOUND otherwise (unknown, someone else's,
+ * a manager not yet started or ended, alike).
+ */
+export function requireManagedVault(db: Db | Tx, accountId: string, vaultId: string, now: number): VaultRow {
+  const vault = db.select().from(vaults).where(eq(vaults.id, vaultId)).get();
+  if (vault === undefined || !managesVault(db, vault, accountId, now)) throw new ApiError('NOT_FOUND');
+  return vault;
+}
+
+function managesVault(db: Db | Tx, vault: VaultRow, accountId: string, now: number): boolean {
+  if (!isManagedVault(vault)) return vault.ownerAccountId === accountId;
+  const row = db.select({ accountId: vaultManagers.accountId }).from(vaultManagers)
+    .where(and(eq(vaultManagers.vaultId, vault.id), eq(vaultManagers.accountId, accountId), activeManager(now)))
+    .get();
+  return row !== undefined;
 }
 
 /** The caller's grant on the vault if it is active (no end date, or one still ahead of `now`); null otherwise. */
@@ -43,7 +87,7 @@ export function activeGrant(db: Db | Tx, accountId: string, vaultId: string, now
 export function requireReadableVault(db: Db | Tx, accountId: string, vaultId: string, now: number): { vault: VaultRow; grant: GrantRow | null } {
   const vault = db.select().from(vaults).where(eq(vaults.id, vaultId)).get();
   if (vault === undefined) throw new ApiError('NOT_FOUND');
-  if (vault.ownerAccountId === accountId) return { vault, grant: null };
+  if (managesVault(db, vault, accountId, now)) return { vault, grant: null };
   const grant = activeGrant(db, accountId, vaultId, now);
   if (grant === null) throw new ApiError('NOT_FOUND');
   return { vault, grant };
@@ -69,6 +113,13 @@ export function advanceManifest(tx: Tx, vault: VaultRow, update: VaultManifestUp
 /** A manifest change with no record change (the first manifest, a share list change later). */
 export function putManifest(deps: Deps, accountId: string, vaultId: string, update: VaultManifestUpdate): void {
   deps.storage.db.transaction((tx) => {
-    advanceManifest(tx, requireManagedVault(tx, accountId, vaultId), update);
+    advanceManifest(tx, requireManagedVault(tx, accountId, vaultId, deps.clock()), update);
   });
+}
+
+/** The caller's active grant on the vault if its role is contributor; NOT_FOUND otherwise (ended, revoked, reader). */
+export function requireContributorGrant(db: Db | Tx, accountId: string, vaultId: string, now: number): GrantRow {
+  const grant = activeGrant(db, accountId, vaultId, now);
+  if (grant?.role !== 'contributor') throw new ApiError('NOT_FOUND');
+  return grant;
 }

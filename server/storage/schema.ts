@@ -44,6 +44,13 @@ export const loginThrottles = sqliteTable('login_throttles', {
   lockedUntil: integer('locked_until').notNull(),
 });
 
+/**
+ * A personal vault (public_bundle null) belongs to owner_account_id, whose identity is the vault's. A managed
+ * record (public_bundle set: its own identity, shared/managed-vaults.ts) is reached only through its active
+ * vault_managers rows; owner_account_id is then one of its managers (the creator first), kept so that the
+ * account cascade never leaves a vault without an owner row: account deletion and manager removal move it to
+ * a remaining manager before the row goes, or delete the record with its blobs when none is left.
+ */
 export const vaults = sqliteTable(
   'vaults',
   {
@@ -56,6 +63,13 @@ export const vaults = sqliteTable(
     historyCheckpoint: bytes('history_checkpoint'),
     historyCheckpointSequence: integer('history_checkpoint_sequence').notNull().default(0),
     createdAt: integer('created_at').notNull(),
+    /** The managers' sealed settings (shared/vault-settings.ts) and their sequence (0: none yet). */
+    settings: bytes('settings'),
+    settingsSequence: integer('settings_sequence').notNull().default(0),
+    /** A managed record's own public bundle (role 'vault'); null for a personal vault. */
+    publicBundle: bytes('public_bundle'),
+    /** A managed record's name, sealed under the record's key. */
+    label: bytes('label'),
   },
   (table) => [index('vaults_owner').on(table.ownerAccountId)],
 );
@@ -68,6 +82,8 @@ export const documents = sqliteTable(
     currentVersion: integer('current_version').notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** 1: a contribution (shared/contributions.ts) not yet accepted into the vault manifest; unlisted. */
+    pending: integer('pending').notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.vaultId, table.id] })],
 );
@@ -189,6 +205,8 @@ export const grants = sqliteTable(
     vaultId: text('vault_id').notNull().references(() => vaults.id, { onDelete: 'cascade' }),
     id: text('id').notNull(),
     recipientAccountId: text('recipient_account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    /** 'reader' or 'contributor' (may also add pending documents); equals the signed share's role. */
+    role: text('role').notNull().default('reader'),
     createdAt: integer('created_at').notNull(),
     endsAt: integer('ends_at'),
     recipientEnvelope: bytes('recipient_envelope').notNull(),
@@ -223,4 +241,40 @@ export const grantWraps = sqliteTable(
     }).onDelete('cascade'),
     index('grant_wraps_version').on(table.vaultId, table.documentId, table.version),
   ],
+);
+
+/** The managers of a managed record: each one's copy of the record's keys, sealed for their account key. */
+export const vaultManagers = sqliteTable(
+  'vault_managers',
+  {
+    vaultId: text('vault_id').notNull().references(() => vaults.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    envelope: bytes('envelope').notNull(),
+    /** Null: from the start; otherwise the manager acts only from this time. */
+    startsAt: integer('starts_at'),
+    /** Null: no end; otherwise the manager acts only before this time. */
+    endsAt: integer('ends_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.vaultId, table.accountId] }), index('vault_managers_account').on(table.accountId)],
+);
+
+/**
+ * Invitations to co-manage a record. The code's secret never reaches the server: the invitee's proof (an
+ * HMAC over their bundle) is stored opaque for the inviting client to check. Accepted once.
+ */
+export const vaultInvites = sqliteTable(
+  'vault_invites',
+  {
+    id: text('id').primaryKey(),
+    vaultId: text('vault_id').notNull().references(() => vaults.id, { onDelete: 'cascade' }),
+    inviterAccountId: text('inviter_account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    inviteeAccountId: text('invitee_account_id').references(() => accounts.id, { onDelete: 'cascade' }),
+    /** The invitee's public bundle as stored at acceptance, and their proof: both opaque here. */
+    inviteeBundle: bytes('invitee_bundle'),
+    proof: bytes('proof'),
+  },
+  (table) => [index('vault_invites_vault').on(table.vaultId)],
 );

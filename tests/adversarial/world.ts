@@ -51,12 +51,15 @@ export const METADATA: Omit<DocumentMetadata, 'realLength'> = {
   title: 'Bilan sanguin', category: '11502-2', dateOfCare: '2026-02-14', author: 'Dr Exemple', fileName: 'bilan.txt', mimeType: 'text/plain',
 };
 
-/** Uploads `plaintext` honestly as a new document (or a new version of `documentId`). */
-export async function uploadHonestly(world: World, person: Person, state: VaultState, plaintext: Uint8Array, options: { documentId?: string; metadata?: Partial<DocumentMetadata> } = {}): Promise<string> {
+/**
+ * Uploads `plaintext` honestly as a new document (or a new version of `documentId`); `as` acts on a record
+ * the person manages (actingAs) instead of their own vault.
+ */
+export async function uploadHonestly(world: World, person: Person, state: VaultState, plaintext: Uint8Array, options: { documentId?: string; metadata?: Partial<DocumentMetadata>; as?: UnlockedAccount } = {}): Promise<string> {
   world.tamper.reset();
   const stream = new ReadableStream<Uint8Array>({ start: (controller) => { controller.enqueue(plaintext.slice()); controller.close(); } });
   const metadata = { ...METADATA, ...options.metadata };
-  const result = await uploadDocument(world.api(person), person.account, state, { stream, size: plaintext.length, metadata, documentId: options.documentId });
+  const result = await uploadDocument(world.api(person), options.as ?? person.account, state, { stream, size: plaintext.length, metadata, documentId: options.documentId });
   return result.documentId;
 }
 

@@ -1,8 +1,10 @@
 // Every route of the API with a valid request for it in the seeded world: path parameters, query and
 // body. The fuzzer mutates these; the coverage test checks this table against the routes the Hono app
 // declares, so a new route fails that test until it is described here.
+import { generateIdentity, signPublicBundle } from '../../crypto/identity.ts';
+import { toBase64url } from '../../shared/binary.ts';
 import { randomB64, kdfParams, signUpBody, commitBody } from '../integration/harness.ts';
-import { grantListSequenceOf, manifestSequenceOf, PARTIAL_SIZE, receivedOf, type World } from './world.ts';
+import { grantListSequenceOf, manifestSequenceOf, PARTIAL_SIZE, receivedOf, settingsSequenceOf, type World } from './world.ts';
 
 export type BodyKind = 'none' | 'json' | 'chunk';
 
@@ -30,6 +32,7 @@ const aDocument = (world: World) => ({ ...vault(world), documentId: world.docume
 const aVersion = (world: World) => ({ ...aDocument(world), version: '1' });
 const none = () => ({});
 const aGrant = (world: World) => ({ ...vault(world), grantId: world.grantId });
+const record = (world: World) => ({ vaultId: world.recordId });
 const nextGrantList = (world: World) => ({ sequence: grantListSequenceOf(world) + 1, list: randomB64(100) });
 
 function nextManifest(world: World) {
@@ -91,17 +94,61 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'POST', path: '/api/vaults/:vaultId/grants', params: vault, body: 'json',
     json: (w) => ({
-      grantId: randomB64(16), recipientAccountId: w.bob.accountId, endsAt: null, recipientEnvelope: randomB64(200), ownerEnvelope: randomB64(200),
+      grantId: randomB64(16), recipientAccountId: w.bob.accountId, role: 'reader', endsAt: null, recipientEnvelope: randomB64(200), ownerEnvelope: randomB64(200),
       scope: randomB64(257), list: { sequence: 1, list: randomB64(100) }, wraps: [{ documentId: w.documentId, version: 1, wrap: randomB64(73) }], vaultManifest: nextManifest(w),
     }),
   },
   { method: 'GET', path: '/api/vaults/:vaultId/grants', params: vault, body: 'none' },
   {
     method: 'PATCH', path: '/api/vaults/:vaultId/grants/:grantId', params: aGrant, body: 'json', keepsWorld: true,
-    json: (w) => ({ list: nextGrantList(w), wraps: [], removeDocuments: [], endsAt: null }),
+    json: (w) => ({ list: nextGrantList(w), wraps: [], removeDocuments: [], endsAt: null, role: 'contributor' }),
   },
   { method: 'DELETE', path: '/api/vaults/:vaultId/grants/:grantId', params: aGrant, body: 'json', json: (w) => ({ vaultManifest: nextManifest(w) }) },
+  {
+    method: 'POST', path: '/api/vaults/:vaultId/uploads/:uploadId/contribute', body: 'json',
+    params: (w) => ({ vaultId: w.doctor.vaultId, uploadId: w.contributionUploadId }),
+    json: () => ({ documentId: randomB64(16), metadata: randomB64(100), manifest: randomB64(100), envelopes: [randomB64(200)] }),
+  },
+  { method: 'GET', path: '/api/vaults/:vaultId/contributions', params: vault, body: 'none' },
+  {
+    method: 'POST', path: '/api/vaults/:vaultId/contributions/:documentId/accept', body: 'json',
+    params: (w) => ({ ...vault(w), documentId: w.contributionId }), json: (w) => ({ vaultManifest: nextManifest(w) }),
+  },
+  { method: 'DELETE', path: '/api/vaults/:vaultId/contributions/:documentId', params: (w) => ({ ...vault(w), documentId: w.contributionId }), body: 'none' },
+  { method: 'GET', path: '/api/vaults/:vaultId/settings', params: vault, body: 'none' },
+  {
+    method: 'PUT', path: '/api/vaults/:vaultId/settings', params: vault, body: 'json',
+    json: (w) => ({ sequence: settingsSequenceOf(w) + 1, settings: randomB64(281) }),
+  },
+  {
+    method: 'POST', path: '/api/vaults', params: none, body: 'json', keepsWorld: true,
+    json: (w) => newRecordBody(w.server.clock.now),
+  },
+  { method: 'POST', path: '/api/vaults/:vaultId/invites', params: record, body: 'json', keepsWorld: true, json: (w) => ({ inviteId: randomB64(16), expiresAt: w.server.clock.now + 60_000 }) },
+  { method: 'GET', path: '/api/vaults/:vaultId/invites', params: record, body: 'none' },
+  { method: 'DELETE', path: '/api/vaults/:vaultId/invites/:inviteId', params: (w) => ({ ...record(w), inviteId: w.openInviteId }), body: 'none' },
+  { method: 'POST', path: '/api/invites/:inviteId/accept', params: (w) => ({ inviteId: w.doctorInviteId }), body: 'json', json: () => ({ proof: randomB64(32) }) },
+  {
+    method: 'POST', path: '/api/vaults/:vaultId/managers', params: record, body: 'json',
+    json: (w) => ({
+      inviteId: w.acceptedInviteId, accountId: w.bob.accountId, envelope: randomB64(200), startsAt: null, endsAt: null,
+      vaultManifest: { sequence: manifestSequenceOf(w, { ...w.alice, vaultId: w.recordId }) + 1, manifest: randomB64(100) },
+    }),
+  },
+  { method: 'GET', path: '/api/vaults/:vaultId/managers', params: record, body: 'none' },
+  {
+    method: 'DELETE', path: '/api/vaults/:vaultId/managers/:accountId', body: 'json',
+    params: (w) => ({ ...record(w), accountId: w.alice.accountId }),
+    json: (w) => ({ vaultManifest: { sequence: manifestSequenceOf(w, { ...w.alice, vaultId: w.recordId }) + 1, manifest: randomB64(100) } }),
+  },
 ];
+
+/** A new record: a fresh 'vault' identity whose bundle names the new id. */
+function newRecordBody(now: number) {
+  const vaultId = randomB64(16);
+  const publicBundle = toBase64url(signPublicBundle(generateIdentity(), { accountId: vaultId, role: 'vault', createdAt: now }));
+  return { vaultId, publicBundle, managerEnvelope: randomB64(200), label: randomB64(100), vaultManifest: { sequence: 1, manifest: randomB64(100) } };
+}
 
 /** The valid chunk for the partial upload: the next CHUNK bytes at its current offset. */
 export function validChunk(world: World): { bytes: Uint8Array<ArrayBuffer>; contentRange: string } {

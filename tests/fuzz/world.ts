@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateIdentity, signPublicBundle } from '../../crypto/identity.ts';
+import { toBase64url } from '../../shared/binary.ts';
 import { beginUpload, call, newAccount, putChunk, randomB64, startServer, uploadDocument, type TestAccount, type TestServer } from '../integration/harness.ts';
 
 export interface World {
@@ -23,9 +25,19 @@ export interface World {
   /** Alice's upload with every byte received: a commit can go through. */
   completeUploadId: string;
   bobUploadId: string;
-  /** A third account, with an active grant on Alice's vault that wraps her document. */
+  /** A third account, with an active contributor grant on Alice's vault that wraps her document. */
   doctor: TestAccount;
   grantId: string;
+  /** The doctor's pending contribution in Alice's vault. */
+  contributionId: string;
+  /** Alice's complete upload in the doctor's vault, where the doctor made her a contributor. */
+  contributionUploadId: string;
+  /** A record Alice manages (created by her), with an open invite and one Bob accepted. */
+  recordId: string;
+  openInviteId: string;
+  acceptedInviteId: string;
+  /** An invite to a record of the doctor's, open for Alice to accept. */
+  doctorInviteId: string;
 }
 
 export const PARTIAL_SIZE = 1000;
@@ -47,10 +59,57 @@ export async function seedWorld(): Promise<World> {
   const aliceCookie = await cookieLogin(server, alice);
   const doctor = await newAccount(server, 'doctor@example.test');
   const grantId = await seedGrant(server, alice, doctor, documentId);
+  const contributionId = await seedContribution(server, doctor, alice.vaultId);
+  await seedGrant(server, doctor, alice, await uploadDocument(server, doctor, { payload: new Uint8Array(4) }));
+  const contributionUploadId = await beginUpload(server, { ...alice, vaultId: doctor.vaultId }, 10);
+  if ((await putChunk(server, { ...alice, vaultId: doctor.vaultId }, contributionUploadId, new Uint8Array(10), 0, 9)).status !== 200) throw new Error('chunk failed');
+  const recordId = await seedRecord(server, alice);
+  const openInviteId = await seedInvite(server, alice, recordId);
+  const acceptedInviteId = await seedInvite(server, alice, recordId, bob);
+  const doctorInviteId = await seedInvite(server, doctor, await seedRecord(server, doctor));
   server.state.storage.checkpoint();
   const template = mkdtempSync(join(tmpdir(), 'coffre-fuzz-'));
   cpSync(server.dataDir, template, { recursive: true });
-  return { server, template, alice, bob, aliceCookie, documentId, bobDocumentId, partialUploadId, completeUploadId, bobUploadId, doctor, grantId };
+  return {
+    server, template, alice, bob, aliceCookie, documentId, bobDocumentId, partialUploadId, completeUploadId, bobUploadId, doctor, grantId,
+    contributionId, contributionUploadId, recordId, openInviteId, acceptedInviteId, doctorInviteId,
+  };
+}
+
+/** A pending contribution by `contributor` (who must hold a contributor grant) in `vaultId`. */
+async function seedContribution(server: TestServer, contributor: TestAccount, vaultId: string): Promise<string> {
+  const onVault = { ...contributor, vaultId };
+  const uploadId = await beginUpload(server, onVault, 8);
+  if ((await putChunk(server, onVault, uploadId, new Uint8Array(8), 0, 7)).status !== 200) throw new Error('chunk failed');
+  const documentId = randomB64(16);
+  const response = await call(server, 'POST', `/api/vaults/${vaultId}/uploads/${uploadId}/contribute`, {
+    token: contributor.token, json: { documentId, metadata: randomB64(100), manifest: randomB64(100), envelopes: [randomB64(200)] },
+  });
+  if (response.status !== 201) throw new Error(`contribute failed: ${response.status}`);
+  return documentId;
+}
+
+/** A managed record created by `creator`, with a real vault identity bundle. */
+async function seedRecord(server: TestServer, creator: TestAccount): Promise<string> {
+  const vaultId = randomB64(16);
+  const publicBundle = toBase64url(signPublicBundle(generateIdentity(), { accountId: vaultId, role: 'vault', createdAt: server.clock.now }));
+  const response = await call(server, 'POST', '/api/vaults', {
+    token: creator.token, json: { vaultId, publicBundle, managerEnvelope: randomB64(200), label: randomB64(100), vaultManifest: { sequence: 1, manifest: randomB64(100) } },
+  });
+  if (response.status !== 201) throw new Error(`record failed: ${response.status}`);
+  return vaultId;
+}
+
+/** An invite to the record, accepted by `invitee` when given. */
+async function seedInvite(server: TestServer, manager: TestAccount, vaultId: string, invitee?: TestAccount): Promise<string> {
+  const inviteId = randomB64(16);
+  const created = await call(server, 'POST', `/api/vaults/${vaultId}/invites`, { token: manager.token, json: { inviteId, expiresAt: server.clock.now + 3_600_000 } });
+  if (created.status !== 201) throw new Error(`invite failed: ${created.status}`);
+  if (invitee !== undefined) {
+    const accepted = await call(server, 'POST', `/api/invites/${inviteId}/accept`, { token: invitee.token, json: { proof: randomB64(32) } });
+    if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status}`);
+  }
+  return inviteId;
 }
 
 async function seedGrant(server: TestServer, owner: TestAccount, recipient: TestAccount, documentId: string): Promise<string> {
@@ -59,12 +118,17 @@ async function seedGrant(server: TestServer, owner: TestAccount, recipient: Test
   const response = await call(server, 'POST', `/api/vaults/${owner.vaultId}/grants`, {
     token: owner.token,
     json: {
-      grantId, recipientAccountId: recipient.accountId, endsAt: null, recipientEnvelope: randomB64(200), ownerEnvelope: randomB64(200), scope: randomB64(257),
+      grantId, recipientAccountId: recipient.accountId, role: 'contributor', endsAt: null, recipientEnvelope: randomB64(200), ownerEnvelope: randomB64(200), scope: randomB64(257),
       list: { sequence: 1, list: randomB64(100) }, wraps: [{ documentId, version: 1, wrap: randomB64(73) }], vaultManifest: { sequence: sequence + 1, manifest: randomB64(100) },
     },
   });
   if (response.status !== 201) throw new Error(`grant failed: ${response.status}`);
   return grantId;
+}
+
+export function settingsSequenceOf(world: World): number {
+  const row = world.server.state.storage.sqlite.prepare('SELECT settings_sequence AS sequence FROM vaults WHERE id = ?').get(world.alice.vaultId) as { sequence: number } | undefined;
+  return row?.sequence ?? 0;
 }
 
 export function grantListSequenceOf(world: World): number {

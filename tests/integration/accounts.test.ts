@@ -107,7 +107,9 @@ describe('sign-up', () => {
   it('creates one vault for the new account, with no manifest yet', async () => {
     const alice = await newAccount(server, 'alice@example.test');
     const response = await call(server, 'GET', '/api/vaults', { token: alice.token });
-    expect(await response.json()).toEqual({ vaults: [{ vaultId: alice.vaultId, role: 'owner', manifestSequence: 0 }] });
+    expect(await response.json()).toEqual({
+      vaults: [{ vaultId: alice.vaultId, role: 'owner', manifestSequence: 0, publicBundle: null, managerEnvelope: null, label: null, startsAt: null, endsAt: null }],
+    });
   });
 });
 

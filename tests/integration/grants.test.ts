@@ -44,10 +44,11 @@ async function nextManifest(w: World) {
   return { sequence: (await currentSequence(w.server, w.owner)) + 1, manifest: randomB64(400) };
 }
 
-async function createBody(w: World, options: { recipient?: string; wraps?: ReturnType<typeof wrap>[]; endsAt?: number | null; sequence?: number } = {}) {
+async function createBody(w: World, options: { recipient?: string; wraps?: ReturnType<typeof wrap>[]; endsAt?: number | null; sequence?: number; role?: 'reader' | 'contributor' } = {}) {
   return {
     grantId: randomB64(16),
     recipientAccountId: options.recipient ?? w.doctor.accountId,
+    role: options.role ?? 'reader',
     endsAt: options.endsAt ?? null,
     recipientEnvelope: randomB64(1200),
     ownerEnvelope: randomB64(1200),
@@ -101,7 +102,7 @@ describe('a grant, from its recipient', () => {
     expect(rest).toEqual([]);
     expect(received).toMatchObject({
       vaultId: w.owner.vaultId, grantId: body.grantId, ownerAccountId: w.owner.accountId, ownerPublicBundle: w.owner.publicBundle,
-      endsAt: null, recipientEnvelope: body.recipientEnvelope, list: body.list,
+      role: 'reader', endsAt: null, recipientEnvelope: body.recipientEnvelope, list: body.list,
     });
     expect(JSON.stringify(received)).not.toContain(body.ownerEnvelope);
     expect(JSON.stringify(received)).not.toContain(body.scope);
@@ -253,6 +254,23 @@ describe('changing a grant', () => {
     expect(owned.map((grant) => [grant.grantId, grant.endsAt, grant.list.sequence])).toEqual([[body.grantId, ends, 3]]);
   });
 
+  it('carries its role: set at create, changed by PATCH, returned to the owner and the recipient', async () => {
+    const w = await world();
+    const body = await share(w, { role: 'contributor' });
+    const roles = async () => [
+      listOwnedGrantsResponseSchema.parse(await (await call(w.server, 'GET', `${vaultPath(w)}/grants`, { token: w.owner.token })).json()).grants.map((grant) => grant.role),
+      (await shares(w, w.doctor)).map((grant) => grant.role),
+    ];
+    expect(await roles()).toEqual([['contributor'], ['contributor']]);
+    const changed = await call(w.server, 'PATCH', `${vaultPath(w)}/grants/${body.grantId}`, {
+      token: w.owner.token, json: { list: { sequence: 2, list: randomB64(60) }, wraps: [], removeDocuments: [], role: 'reader', vaultManifest: await nextManifest(w) },
+    });
+    expect(changed.status).toBe(204);
+    expect(await roles()).toEqual([['reader'], ['reader']]);
+    const invalid = await call(w.server, 'POST', `${vaultPath(w)}/grants`, { token: w.owner.token, json: { ...(await createBody(w, { recipient: w.stranger.accountId })), role: 'owner' } });
+    expect([invalid.status, await errorCode(invalid)]).toEqual([400, 'BAD_REQUEST']);
+  });
+
   it('revoke: the grant and its wraps go with the next manifest; the recipient gets 404 everywhere and no share', async () => {
     const w = await world();
     const body = await share(w);
@@ -316,7 +334,7 @@ describe('grants and the rest of the vault', () => {
   it("a grant of another vault named in a commit is NOT_FOUND", async () => {
     const w = await world();
     await uploadDocument(w.server, w.stranger, { payload: new Uint8Array(5) });
-    const theirs = { grantId: randomB64(16), recipientAccountId: w.doctor.accountId, endsAt: null, recipientEnvelope: randomB64(100), ownerEnvelope: randomB64(100), scope: randomB64(257), list: { sequence: 1, list: randomB64(30) }, wraps: [], vaultManifest: { sequence: (await currentSequence(w.server, w.stranger)) + 1, manifest: randomB64(100) } };
+    const theirs = { grantId: randomB64(16), recipientAccountId: w.doctor.accountId, role: 'reader', endsAt: null, recipientEnvelope: randomB64(100), ownerEnvelope: randomB64(100), scope: randomB64(257), list: { sequence: 1, list: randomB64(30) }, wraps: [], vaultManifest: { sequence: (await currentSequence(w.server, w.stranger)) + 1, manifest: randomB64(100) } };
     expect((await call(w.server, 'POST', `/api/vaults/${w.stranger.vaultId}/grants`, { token: w.stranger.token, json: theirs })).status).toBe(201);
     const response = await commitVersion2(w, [{ grantId: theirs.grantId, wrap: randomB64(73), list: { sequence: 2, list: randomB64(30) } }]);
     expect(response.status).toBe(404);

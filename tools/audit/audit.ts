@@ -14,6 +14,7 @@ import { Findings, type Finding } from './findings.ts';
 import { auditHistory } from './history-audit.ts';
 import { auditHistoryChains } from './history-chain-audit.ts';
 import { auditSchema, type TableReport } from './schema-audit.ts';
+import { auditGrants } from './grants-audit.ts';
 import { auditVaults } from './vaults-audit.ts';
 import { auditVersions } from './versions-audit.ts';
 
@@ -67,7 +68,8 @@ function auditDatabase(db: Database.Database, options: AuditOptions, findings: F
   const store = auditBlobStore(db, options.dataDir, findings);
   const bundles = auditAccounts(db, findings);
   const manifests = auditVersions(db, { bundles, blobHashes: store.hashes }, findings);
-  auditVaults(db, bundles, manifests, findings);
+  const vaults = auditVaults(db, bundles, manifests, findings);
+  auditGrants(db, { bundles, vaults }, findings);
   auditHistory(db, options.now ?? Date.now(), findings);
   auditHistoryChains(db, bundles, findings);
   return { tables, blobs: { published: store.published, temporary: store.temporary } };

@@ -50,6 +50,10 @@ export const SCHEMA_COLUMNS: TableClasses = {
     history_checkpoint: 'signature',
     history_checkpoint_sequence: 'counter',
     created_at: 'timestamp',
+    settings: 'ciphertext',
+    settings_sequence: 'counter',
+    public_bundle: 'public key material',
+    label: 'ciphertext',
   },
   documents: {
     vault_id: 'random identifier',
@@ -57,6 +61,7 @@ export const SCHEMA_COLUMNS: TableClasses = {
     current_version: 'counter',
     created_at: 'timestamp',
     updated_at: 'timestamp',
+    pending: 'counter',
   },
   document_versions: {
     vault_id: 'random identifier',
@@ -116,6 +121,7 @@ export const SCHEMA_COLUMNS: TableClasses = {
     vault_id: 'random identifier',
     id: 'random identifier',
     recipient_account_id: 'account identifier',
+    role: 'other',
     created_at: 'timestamp',
     ends_at: 'timestamp',
     recipient_envelope: 'envelope',
@@ -130,6 +136,24 @@ export const SCHEMA_COLUMNS: TableClasses = {
     document_id: 'random identifier',
     version: 'counter',
     wrap: 'envelope',
+  },
+  vault_managers: {
+    vault_id: 'random identifier',
+    account_id: 'account identifier',
+    envelope: 'envelope',
+    starts_at: 'timestamp',
+    ends_at: 'timestamp',
+    created_at: 'timestamp',
+  },
+  vault_invites: {
+    id: 'random identifier',
+    vault_id: 'random identifier',
+    inviter_account_id: 'account identifier',
+    created_at: 'timestamp',
+    expires_at: 'timestamp',
+    invitee_account_id: 'account identifier',
+    invitee_bundle: 'public key material',
+    proof: 'signature',
   },
 };
 

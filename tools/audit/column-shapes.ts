@@ -22,6 +22,9 @@ const isCount: Check = (value) => typeof value === 'number' && Number.isSafeInte
 const isAccountId: Check = (value) => typeof value === 'string' && value.length > 0 && Buffer.byteLength(value, 'utf8') <= 256
   && !CONTROL.test(value) && value.normalize('NFC') === value;
 
+/** A nullable column: null (no date, not yet accepted) or the class's shape. */
+const orNull = (check: Check): Check => (value) => value === null || check(value);
+
 const BY_CLASS: Partial<Record<ColumnClass, Check>> = {
   'random identifier': isText(RANDOM_ID),
   'account identifier': isAccountId,
@@ -43,6 +46,12 @@ const BY_COLUMN: Record<string, Check> = {
   'sqlite_sequence.name': (value) => typeof value === 'string' && ALL_COLUMNS[value] !== undefined,
   'sessions.token_hash': (value) => Buffer.isBuffer(value) && value.length === 32,
   'vaults.manifest_sequence': isCount,
+  'grants.role': (value) => value === 'reader' || value === 'contributor',
+  'grants.ends_at': orNull(isCount),
+  'documents.pending': (value) => value === 0 || value === 1,
+  'vault_managers.starts_at': orNull(isCount),
+  'vault_managers.ends_at': orNull(isCount),
+  'vault_invites.invitee_account_id': orNull(isAccountId),
   'accounts.kdf_memory_kib': isCount,
   'accounts.kdf_iterations': isCount,
   'accounts.kdf_parallelism': isCount,

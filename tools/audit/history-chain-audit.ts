@@ -8,6 +8,7 @@ import { isCryptoError } from '../../crypto/errors.ts';
 import type { PublicKeyBundle } from '../../crypto/identity.ts';
 import { constantTimeEqual } from '../../crypto/primitives.ts';
 import { rowWhere, type Findings } from './findings.ts';
+import { recordBundles } from './record-bundles.ts';
 
 interface LinkRow {
   id: number;
@@ -56,24 +57,25 @@ export function auditHistoryChains(db: Database.Database, bundles: ReadonlyMap<s
     }
     chain.push(expected);
   }
+  const records = recordBundles(db);
   for (const vault of db.prepare('SELECT id, owner_account_id, history_checkpoint, history_checkpoint_sequence FROM vaults').all() as VaultRow[]) {
-    checkCheckpoint(vault, links.get(vault.id) ?? [], bundles, findings);
+    checkCheckpoint(vault, links.get(vault.id) ?? [], records.get(vault.id) ?? bundles.get(vault.owner_account_id), findings);
   }
 }
 
-function checkCheckpoint(vault: VaultRow, chain: readonly Uint8Array[], bundles: ReadonlyMap<string, PublicKeyBundle>, findings: Findings): void {
+/** `owner`: the key that signs the vault's checkpoints (the owner account's, or a managed record's own). */
+function checkCheckpoint(vault: VaultRow, chain: readonly Uint8Array[], owner: PublicKeyBundle | undefined, findings: Findings): void {
   const where = rowWhere('vaults', 'history_checkpoint', { id: vault.id });
   if (vault.history_checkpoint === null) {
     if (vault.history_checkpoint_sequence !== 0) findings.error('history-checkpoint', where, 'a checkpoint sequence without a checkpoint');
     return;
   }
-  const owner = bundles.get(vault.owner_account_id);
   if (owner === undefined) {
     findings.error('history-checkpoint', where, 'the vault owner has no verified key bundle to check the checkpoint with');
     return;
   }
   try {
-    const checkpoint = openHistoryCheckpoint(new Uint8Array(vault.history_checkpoint), vault.id, new Map([[vault.owner_account_id, owner.signingPublicKey]]));
+    const checkpoint = openHistoryCheckpoint(new Uint8Array(vault.history_checkpoint), vault.id, new Map([[owner.accountId, owner.signingPublicKey]]));
     const link = chain[checkpoint.sequence - 1];
     if (checkpoint.sequence !== vault.history_checkpoint_sequence) findings.error('history-checkpoint', where, 'the stored sequence is not the one the checkpoint signs');
     if (link === undefined) findings.error('history-checkpoint', where, `the chain is shorter than the signed checkpoint (${String(checkpoint.sequence)}): events were removed`);

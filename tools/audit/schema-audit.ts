@@ -20,11 +20,13 @@ export interface TableReport {
 }
 
 /** SQLite storage classes each column class may hold ("null" is allowed only where listed). */
+// 'null' where a nullable column of that class exists (a personal vault has no record bundle, label or
+// settings; an invite no invitee yet); the NOT NULL constraints of the schema keep the others filled.
 const STORAGE_TYPES: Record<ColumnClass, readonly string[]> = {
   'random identifier': ['text'],
-  'account identifier': ['text'],
-  'public key material': ['blob'],
-  ciphertext: ['blob'],
+  'account identifier': ['text', 'null'],
+  'public key material': ['blob', 'null'],
+  ciphertext: ['blob', 'null'],
   envelope: ['blob'],
   signature: ['blob', 'null'],
   'key hash / verifier': ['blob'],

@@ -6,38 +6,64 @@
 // (a future table), verifyVaultManifestChain over them is the check to add here.
 import type Database from 'better-sqlite3';
 import { isCryptoError } from '../../crypto/errors.ts';
-import type { PublicKeyBundle } from '../../crypto/identity.ts';
+import { verifyPublicBundle, type PublicKeyBundle } from '../../crypto/identity.ts';
 import { documentManifestHash } from '../../crypto/manifest.ts';
 import { constantTimeEqual } from '../../crypto/primitives.ts';
 import { GENESIS_PREVIOUS_HASH, verifyVaultManifest, type VaultManifest } from '../../crypto/vault-manifest.ts';
 import { rowWhere, type Findings } from './findings.ts';
 
-interface VaultRow { id: string; owner_account_id: string; manifest_sequence: number; manifest: Buffer | null }
+interface VaultRow { id: string; owner_account_id: string; manifest_sequence: number; manifest: Buffer | null; public_bundle: Buffer | null }
 
+export interface VerifiedVault {
+  manifest: VaultManifest;
+  owner: PublicKeyBundle;
+}
+
+/** Checks every vault; returns those whose manifest verified, for the share checks (grants-audit.ts). */
 export function auditVaults(
   db: Database.Database,
   bundles: ReadonlyMap<string, PublicKeyBundle>,
   manifests: ReadonlyMap<string, Uint8Array>,
   findings: Findings,
-): void {
-  const vaults = db.prepare('SELECT id, owner_account_id, manifest_sequence, manifest FROM vaults ORDER BY id').all() as VaultRow[];
-  const documents = db.prepare('SELECT id, current_version FROM documents WHERE vault_id = ? ORDER BY id');
+): Map<string, VerifiedVault> {
+  const verified = new Map<string, VerifiedVault>();
+  const vaults = db.prepare('SELECT id, owner_account_id, manifest_sequence, manifest, public_bundle FROM vaults ORDER BY id').all() as VaultRow[];
+  // Pending contributions are outside the signed manifest until a manager accepts them.
+  const documents = db.prepare('SELECT id, current_version FROM documents WHERE vault_id = ? AND pending = 0 ORDER BY id');
   for (const vault of vaults) {
     const where = rowWhere('vaults', 'manifest', { id: vault.id });
-    const manifest = verifiedManifest(vault, bundles, where, findings);
+    const owner = signerOf(vault, bundles, findings);
+    const manifest = verifiedManifest(vault, owner, where, findings);
     if (manifest === null) continue;
+    if (owner !== undefined) verified.set(vault.id, { manifest, owner });
     const stored = documents.all(vault.id) as { id: string; current_version: number }[];
     reconcile(vault.id, manifest, stored, manifests, where, findings);
   }
   if (vaults.length > 0) findings.info('vault-chain-head-only', 'vaults.manifest', 'only each vault\'s current manifest is stored: its chain is checked from the head (sequence, genesis link)');
+  return verified;
 }
 
-function verifiedManifest(vault: VaultRow, bundles: ReadonlyMap<string, PublicKeyBundle>, where: string, findings: Findings): VaultManifest | null {
+/**
+ * The key that signs the vault's manifests: a personal vault's owner account, or a managed record's own
+ * bundle (role 'vault', naming the record), which must verify by itself.
+ */
+function signerOf(vault: VaultRow, bundles: ReadonlyMap<string, PublicKeyBundle>, findings: Findings): PublicKeyBundle | undefined {
+  if (vault.public_bundle === null) return bundles.get(vault.owner_account_id);
+  try {
+    const bundle = verifyPublicBundle(new Uint8Array(vault.public_bundle));
+    if (bundle.role === 'vault' && bundle.accountId === vault.id) return bundle;
+    findings.error('vault-bundle-mismatch', rowWhere('vaults', 'public_bundle', { id: vault.id }), 'the record\'s bundle is not a vault identity naming this record');
+  } catch (error) {
+    findings.error('vault-bundle-invalid', rowWhere('vaults', 'public_bundle', { id: vault.id }), `the record's bundle does not verify (${isCryptoError(error) ? error.code : 'unexpected'})`);
+  }
+  return undefined;
+}
+
+function verifiedManifest(vault: VaultRow, owner: PublicKeyBundle | undefined, where: string, findings: Findings): VaultManifest | null {
   if (vault.manifest === null) {
     if (vault.manifest_sequence !== 0) findings.error('vault-manifest-missing', where, `sequence ${vault.manifest_sequence} but no manifest stored`);
     return null;
   }
-  const owner = bundles.get(vault.owner_account_id);
   if (owner === undefined) {
     findings.error('vault-manifest-unverifiable', where, 'the owner has no verified public bundle: the signature cannot be checked');
     return null;

@@ -13,6 +13,7 @@ import { METADATA_ALGORITHM_XCHACHA20_POLY1305, METADATA_FORMAT_VERSION, METADAT
 import { metadataPaddedLength } from '../../crypto/padding.ts';
 import { sha256 } from '../../crypto/primitives.ts';
 import { rowWhere, type Findings } from './findings.ts';
+import { recordBundles } from './record-bundles.ts';
 
 interface VersionRow {
   vault_id: string;
@@ -38,14 +39,19 @@ export function auditVersions(db: Database.Database, context: VersionsContext, f
   const rows = db.prepare('SELECT vault_id, document_id, version, blob_id, author_account_id, metadata, manifest FROM document_versions ORDER BY vault_id, document_id, version').all() as VersionRow[];
   const envelopes = db.prepare('SELECT position, envelope FROM envelopes WHERE vault_id = ? AND document_id = ? AND version = ? ORDER BY position');
   const knownRecipients = new Set([...context.bundles.values()].map((bundle) => Buffer.from(recipientKeyId(bundle.encryptionPublicKey)).toString('hex')));
+  const records = recordBundles(db);
+  for (const record of records.values()) knownRecipients.add(Buffer.from(recipientKeyId(record.encryptionPublicKey)).toString('hex'));
   const manifests = new Map<string, Uint8Array>();
   for (const row of rows) {
     const key = { vault_id: row.vault_id, document_id: row.document_id, version: row.version };
     checkMetadata(new Uint8Array(row.metadata), rowWhere('document_versions', 'metadata', key), findings);
     const wrapped = (envelopes.all(row.vault_id, row.document_id, row.version) as { position: number; envelope: Buffer }[]);
     const author = context.bundles.get(row.author_account_id);
-    if (author !== undefined) for (const entry of wrapped) checkEnvelope(row, entry, author.signingPublicKey, knownRecipients, findings);
-    const manifest = verifiedManifest(row, context, findings);
+    // In a managed record, a manager's version is signed by the record's own identity (SPEC part 6).
+    const record = records.get(row.vault_id);
+    const signers = [author, record].flatMap((bundle) => (bundle === undefined ? [] : [bundle.signingPublicKey]));
+    if (signers.length > 0) for (const entry of wrapped) checkEnvelope(row, entry, signers, knownRecipients, findings);
+    const manifest = verifiedManifest(row, { author, record }, findings);
     if (manifest === null) continue;
     manifests.set(`${row.vault_id}/${row.document_id}/${row.version}`, new Uint8Array(row.manifest));
     checkHashes(row, manifest, wrapped.map((entry) => new Uint8Array(entry.envelope)), context, findings);
@@ -65,17 +71,19 @@ function checkMetadata(blob: Uint8Array, where: string, findings: Findings): voi
   }
 }
 
-function verifiedManifest(row: VersionRow, context: VersionsContext, findings: Findings): DocumentManifest | null {
+function verifiedManifest(row: VersionRow, signers: { author?: PublicKeyBundle; record?: PublicKeyBundle }, findings: Findings): DocumentManifest | null {
   const where = rowWhere('document_versions', 'manifest', { vault_id: row.vault_id, document_id: row.document_id, version: row.version });
-  const author = context.bundles.get(row.author_account_id);
-  if (author === undefined) {
+  const { author, record } = signers;
+  if (author === undefined && record === undefined) {
     findings.error('manifest-unverifiable', where, 'the author has no verified public bundle: the signature cannot be checked');
     return null;
   }
   try {
     const expected = { vaultId: row.vault_id, documentId: row.document_id, version: row.version };
-    const manifest = verifyDocumentManifest(new Uint8Array(row.manifest), { allowedSigners: [author.signingPublicKey], expected });
-    if (manifest.authorAccountId !== row.author_account_id) findings.error('manifest-author', where, 'the signed author is not the row\'s author');
+    const allowedSigners = [author, record].flatMap((bundle) => (bundle === undefined ? [] : [bundle.signingPublicKey]));
+    const manifest = verifyDocumentManifest(new Uint8Array(row.manifest), { allowedSigners, expected });
+    const signedByRecord = record !== undefined && manifest.authorAccountId === record.accountId;
+    if (manifest.authorAccountId !== row.author_account_id && !signedByRecord) findings.error('manifest-author', where, 'the signed author is not the row\'s author');
     return manifest;
   } catch (error) {
     findings.error('manifest-invalid', where, `the document manifest does not verify under its author's key (${codeOf(error)})`);
@@ -100,11 +108,11 @@ function checkHashes(row: VersionRow, manifest: DocumentManifest, envelopes: Uin
   }
 }
 
-function checkEnvelope(row: VersionRow, entry: { position: number; envelope: Buffer }, signer: Uint8Array, knownRecipients: ReadonlySet<string>, findings: Findings): void {
+function checkEnvelope(row: VersionRow, entry: { position: number; envelope: Buffer }, signers: Uint8Array[], knownRecipients: ReadonlySet<string>, findings: Findings): void {
   const where = rowWhere('envelopes', 'envelope', { vault_id: row.vault_id, document_id: row.document_id, version: row.version, position: entry.position });
   const bytes = new Uint8Array(entry.envelope);
   try {
-    if (openEnvelope(bytes, { vaultId: row.vault_id, documentId: row.document_id, version: row.version }, NOBODY, [signer]) !== null) {
+    if (openEnvelope(bytes, { vaultId: row.vault_id, documentId: row.document_id, version: row.version }, NOBODY, signers) !== null) {
       findings.error('envelope-invalid', where, 'unexpected: an envelope opened for the all-zero key id');
     }
   } catch (error) {
