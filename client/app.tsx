@@ -3,6 +3,8 @@ import { useState } from 'preact/hooks';
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { AppContext, useApp } from './lib/app-context.ts';
 import { useLocale } from './lib/use-locale.ts';
+import { useVaults } from './lib/use-vaults.ts';
+import { VaultSwitcher } from './components/vault-switcher.tsx';
 import { vaultClient, type AccountRole } from './lib/vault-client.ts';
 import { Home } from './pages/home.tsx';
 import { NotFound } from './pages/not-found.tsx';
@@ -17,13 +19,15 @@ const History = lazy(() => import('./pages/history.tsx').then((module) => module
 const Share = lazy(() => import('./pages/share.tsx').then((module) => module.Share));
 const SharedWithMe = lazy(() => import('./pages/shared-with-me.tsx').then((module) => module.SharedWithMe));
 const PractitionerProfile = lazy(() => import('./pages/practitioner-profile.tsx').then((module) => module.PractitionerProfile));
+const Relatives = lazy(() => import('./pages/relatives.tsx').then((module) => module.Relatives));
 
 export function App() {
   const { locale, other, messages, toggle } = useLocale();
   const [accountId, setAccountId] = useState<string | null>(null);
   const [role, setRole] = useState<AccountRole>('patient');
+  const vaults = useVaults(accountId);
   return (
-    <AppContext.Provider value={{ messages, locale, accountId, setAccountId, role, setRole }}>
+    <AppContext.Provider value={{ messages, locale, accountId, setAccountId, role, setRole, ...vaults }}>
       <LocationProvider>
         <SkipLink />
         <header class="site-header no-print">
@@ -32,8 +36,10 @@ export function App() {
             {messages.languageSwitch}
           </button>
           <Nav />
+          <VaultSwitcher />
         </header>
-        <main id="main">
+        {/* A new record selected: every page starts again on it. */}
+        <main id="main" key={vaults.vaultId ?? 'none'}>
           <ErrorBoundary>
             <Router>
               <Route path="/" component={Home} />
@@ -47,6 +53,7 @@ export function App() {
               <Route path="/partager" component={Share} />
               <Route path="/partages-recus" component={SharedWithMe} />
               <Route path="/profil" component={PractitionerProfile} />
+              <Route path="/proches" component={Relatives} />
               <Route default component={NotFound} />
             </Router>
           </ErrorBoundary>
@@ -67,7 +74,9 @@ function SkipLink() {
 }
 
 function Nav() {
-  const { messages, accountId, setAccountId, role } = useApp();
+  const { messages, accountId, setAccountId, role, vaults, vaultId } = useApp();
+  // A relative's record is shared like one's own, whoever manages it.
+  const onRelativeRecord = vaults.some((vault) => vault.vaultId === vaultId && vault.role === 'manager');
   const { route } = useLocation();
   const logOut = async () => {
     try {
@@ -86,10 +95,10 @@ function Nav() {
             <>
               <li><a href="/documents">{messages.navDocuments}</a></li>
               <li><a href="/documents/ajouter">{messages.navAdd}</a></li>
-              {role === 'practitioner'
-                ? <><li><a href="/partages-recus">{messages.navSharedWithMe}</a></li><li><a href="/profil">{messages.navProfile}</a></li></>
-                : <li><a href="/partager">{messages.navShare}</a></li>}
+              {role === 'practitioner' && <><li><a href="/partages-recus">{messages.navSharedWithMe}</a></li><li><a href="/profil">{messages.navProfile}</a></li></>}
+              {(role !== 'practitioner' || onRelativeRecord) && <li><a href="/partager">{messages.navShare}</a></li>}
               <li><a href="/historique">{messages.navHistory}</a></li>
+              <li><a href="/proches">{messages.navRelatives}</a></li>
               <li><a href="/compte">{messages.navAccount}</a></li>
               <li><button type="button" class="link" onClick={() => { void logOut(); }}>{messages.navLogOut}</button></li>
             </>

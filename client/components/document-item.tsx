@@ -18,6 +18,10 @@ export interface DocumentItemProps {
   onDelete: (document: DocumentView) => void;
   /** Where "Partager" leads for this document; no link without it. */
   shareHref?: string;
+  /** Lines under the date (who added it, what is hidden). */
+  notes?: ComponentChildren;
+  /** Buttons after the usual ones (hide, hide from practitioners). */
+  moreActions?: ComponentChildren;
   children?: ComponentChildren;
 }
 
@@ -26,7 +30,7 @@ export function openButtonId(documentId: string): string {
   return `open-${documentId}`;
 }
 
-export function DocumentItem({ document, busy, uploadProgress, onOpen, onDownload, onNewVersion, onDelete, shareHref, children }: DocumentItemProps) {
+export function DocumentItem({ document, busy, uploadProgress, onOpen, onDownload, onNewVersion, onDelete, shareHref, notes, moreActions, children }: DocumentItemProps) {
   const { messages, locale } = useApp();
   const [confirming, setConfirming] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
@@ -40,6 +44,7 @@ export function DocumentItem({ document, busy, uploadProgress, onOpen, onDownloa
         <time dateTime={metadata.dateOfCare}>{formatDate(metadata.dateOfCare, locale)}</time>
         {document.version > 1 && <span class="document-version">{fill(messages.version, { version: document.version })}</span>}
       </p>
+      {notes}
       {confirming
         ? (
           <div class="actions" role="group" aria-label={messages.deleteConfirm}>
@@ -54,6 +59,7 @@ export function DocumentItem({ document, busy, uploadProgress, onOpen, onDownloa
             <button type="button" class="secondary" disabled={busy} aria-describedby={titleId} onClick={() => { onDownload(document); }}>{messages.download}</button>
             <button type="button" class="secondary" disabled={busy} aria-describedby={titleId} onClick={() => { picker.current?.click(); }}>{messages.newVersion}</button>
             {shareHref !== undefined && <a class="button secondary" href={shareHref} aria-describedby={titleId}>{messages.shareThis}</a>}
+            {moreActions}
             <button type="button" class="secondary" disabled={busy} aria-describedby={titleId} onClick={() => { setConfirming(true); }}>{messages.delete}</button>
             <input ref={picker} type="file" hidden aria-label={messages.newVersionFile}
               onChange={(event) => {

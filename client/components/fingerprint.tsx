@@ -17,7 +17,7 @@ export function Fingerprint({ fingerprint, id }: { fingerprint: FingerprintView;
 }
 
 /** One path of unit squares, one per dark module, on a white square with its quiet zone. */
-function QrCode({ text, label }: { text: string; label: string }) {
+export function QrCode({ text, label }: { text: string; label: string }) {
   const { size, path } = useMemo(() => {
     const qr = encode(text, { ecc: 'M', border: 2 });
     const parts: string[] = [];

@@ -1,19 +1,20 @@
 // What to share with the picked practitioner: the whole record (future documents included), categories
 // (future documents of them included) or chosen documents; and an optional end of care, which the server
-// enforces. One submit, one request (client/core/sharing.ts).
+// enforces; and whether the practitioner may add documents (results, letters) to the record — on by
+// default. One submit, one request (client/core/sharing.ts).
 import { useState } from 'preact/hooks';
 import { Alert } from './alert.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { CATEGORIES, categoryLabel } from '../lib/categories.ts';
 import { endOfDay, todayIso } from '../lib/dates.ts';
-import type { DocumentView, ShareScope } from '../lib/vault-client.ts';
+import type { DocumentView, ShareRole, ShareScope } from '../lib/vault-client.ts';
 
 export interface ShareFormProps {
   documents: DocumentView[] | null;
   /** Documents chosen before coming here (the "Partager" action of the documents list). */
   initialDocuments: string[];
   busy: boolean;
-  onShare: (scope: ShareScope, endsAt: number | null) => void;
+  onShare: (scope: ShareScope, endsAt: number | null, role: ShareRole) => void;
 }
 
 type Kind = ShareScope['kind'];
@@ -24,6 +25,7 @@ export function ShareForm({ documents, initialDocuments, busy, onShare }: ShareF
   const [categories, setCategories] = useState<string[]>([]);
   const [documentIds, setDocumentIds] = useState<string[]>(initialDocuments);
   const [end, setEnd] = useState('');
+  const [contributor, setContributor] = useState(true);
   const [error, setError] = useState<string | null>(null);
 
   const toggle = (list: string[], value: string, on: boolean) => (on ? [...list.filter((entry) => entry !== value), value] : list.filter((entry) => entry !== value));
@@ -37,7 +39,7 @@ export function ShareForm({ documents, initialDocuments, busy, onShare }: ShareF
     const endsAt = end === '' ? null : endOfDay(end);
     if (endsAt !== null && (Number.isNaN(endsAt) || endsAt <= Date.now())) { setError(messages.shareEndInPast); return; }
     setError(null);
-    onShare(scope, endsAt);
+    onShare(scope, endsAt, contributor ? 'contributor' : 'reader');
   };
   const radio = (value: Kind, label: string) => (
     <label class="choice">
@@ -82,6 +84,11 @@ export function ShareForm({ documents, initialDocuments, busy, onShare }: ShareF
       <label for="share-end">{messages.shareEndLabel}</label>
       <input id="share-end" type="date" min={todayIso()} value={end} aria-describedby="share-end-hint" onInput={(event) => { setEnd(event.currentTarget.value); }} />
       <p id="share-end-hint" class="hint">{messages.shareEndHint}</p>
+      <label class="choice">
+        <input type="checkbox" checked={contributor} aria-describedby="share-contributor-hint" onChange={(event) => { setContributor(event.currentTarget.checked); }} />
+        {messages.shareContributorLabel}
+      </label>
+      <p id="share-contributor-hint" class="hint">{messages.shareContributorHint}</p>
       <Alert text={error} />
       <button type="submit" disabled={busy}>{messages.shareSubmit}</button>
     </form>

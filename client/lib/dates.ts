@@ -17,3 +17,15 @@ export function endOfDay(isoDate: string): number {
 export function formatDay(at: number, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(at);
 }
+
+/** A moment as date and time ("14 février 2026 à 10:30"). */
+export function formatMoment(at: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(at);
+}
+
+/** The first millisecond of a "YYYY-MM-DD" day in local time; NaN if invalid. */
+export function startOfDay(isoDate: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (match === null) return Number.NaN;
+  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])).getTime();
+}

@@ -26,6 +26,8 @@ const BY_CODE: Record<string, keyof Messages> = {
   KEY_CHANGED: 'errorKeyChanged',
   RPPS_TAKEN: 'errorRppsTaken',
   NOT_A_PRACTITIONER: 'errorNotPractitioner',
+  SHARE_BLOCKED: 'errorShareBlocked',
+  MANAGER_LIMIT: 'errorManagerLimit',
 };
 
 /** What UNAUTHENTICATED means during each kind of form: the credentials it checked were wrong. */

@@ -5,7 +5,8 @@
 import type { Operations, OperationName, Results, WorkerFailure, WorkerReply } from '../worker/protocol.ts';
 
 export type {
-  AccountRole, ContactView, DocumentView, FingerprintView, OpenedFileView, PinState, ShareScope, ShareScopeView, ShareView, SharedDocumentView, SharedVaultView, UploadMetadata,
+  AccountRole, BlockedView, ContactView, DocumentView, FingerprintView, InviteCodeView, InviteView, ManagerView, OpenedFileView, PinState, QuarantinedView,
+  RecordView, ShareRole, ShareScope, ShareScopeView, ShareView, SharedDocumentView, SharedVaultView, UploadMetadata, VaultChoiceView,
 } from '../worker/protocol.ts';
 export type { PractitionerEntry, PractitionerProfile, Profession } from '../../shared/practitioners.ts';
 export type { AccessEvent } from '../../shared/history.ts';

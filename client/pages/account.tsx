@@ -1,4 +1,5 @@
-// "Mon compte": a practitioner's key fingerprint (number and QR code, shown to patients at the consultation),
+// "Mon compte": the account's key fingerprint (number and QR code: a practitioner shows it to patients at the
+// consultation, a caregiver to whoever invited them to co-manage a relative's record),
 // change the password, or delete the account for good. Deletion asks for the identifier
 // typed again and the password, after saying plainly what goes and what cannot be recalled.
 import { useEffect, useState } from 'preact/hooks';
@@ -16,13 +17,13 @@ import { vaultClient, type FingerprintView } from '../lib/vault-client.ts';
 
 export function Account() {
   const loggedIn = useRequireLogin();
-  const { messages, accountId, role } = useApp();
+  const { messages, accountId } = useApp();
   if (!loggedIn) return null;
   return (
     <>
       <PageTitle>{messages.accountTitle}</PageTitle>
       <p>{messages.accountSignedInAs} <strong>{accountId}</strong></p>
-      {role === 'practitioner' && <OwnFingerprint />}
+      <OwnFingerprint />
       <ChangePassword />
       <DeleteAccount />
     </>
@@ -30,7 +31,7 @@ export function Account() {
 }
 
 function OwnFingerprint() {
-  const { messages } = useApp();
+  const { messages, role } = useApp();
   const fail = usePageFailure();
   const [fingerprint, setFingerprint] = useState<FingerprintView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,7 +41,7 @@ function OwnFingerprint() {
   return (
     <section aria-labelledby="own-fingerprint-title">
       <h2 id="own-fingerprint-title">{messages.fingerprintOwnTitle}</h2>
-      <p>{messages.fingerprintOwnIntro}</p>
+      <p>{role === 'practitioner' ? messages.fingerprintOwnIntro : messages.fingerprintOwnIntroCaregiver}</p>
       <Alert text={error} />
       {fingerprint === null ? error === null && <p role="status">{messages.loading}</p> : <Fingerprint id="own-fingerprint" fingerprint={fingerprint} />}
     </section>

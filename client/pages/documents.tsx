@@ -2,20 +2,25 @@
 // and search in titles here, on the device (the server never sees a query); newest date of care first.
 // "Ouvrir" previews the decrypted file under its entry (document-preview.tsx), "Télécharger" saves it,
 // "Nouvelle version" encrypts and sends a new file for the same document, keeping its title, category,
-// date of care and author.
+// date of care and author. Documents a practitioner added show who, once their signature checked out, and
+// can be hidden from this list; any document can be hidden from practitioners; received documents that
+// failed verification are listed apart, with only "Supprimer".
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
 import { DocumentItem, openButtonId } from '../components/document-item.tsx';
+import { DocumentFlagActions, DocumentNotes } from '../components/document-flags.tsx';
 import { DocumentPreview, type OpenedFile } from '../components/document-preview.tsx';
+import { QuarantinedList } from '../components/quarantined-list.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { CATEGORIES } from '../lib/categories.ts';
 import { errorMessage, isSessionLost } from '../lib/error-message.ts';
+import { fill } from '../lib/fill.ts';
 import { mediaTypeOf } from '../lib/media-type.ts';
 import { saveBlob } from '../lib/save-blob.ts';
 import { useRequireLogin } from '../lib/use-require-login.ts';
-import { vaultClient, type DocumentView, type UploadMetadata } from '../lib/vault-client.ts';
+import { vaultClient, type DocumentView, type QuarantinedView, type UploadMetadata } from '../lib/vault-client.ts';
 
 interface Preview {
   documentId: string;
@@ -24,9 +29,12 @@ interface Preview {
 
 export function Documents() {
   const loggedIn = useRequireLogin();
-  const { messages, locale, setAccountId, role } = useApp();
+  const { messages, locale, setAccountId, role, vaults, vaultId } = useApp();
+  const canShare = role === 'patient' || vaults.some((vault) => vault.vaultId === vaultId && vault.role === 'manager');
   const { route } = useLocation();
   const [documents, setDocuments] = useState<DocumentView[] | null>(null);
+  const [quarantined, setQuarantined] = useState<QuarantinedView[]>([]);
+  const [showHidden, setShowHidden] = useState(false);
   const [category, setCategory] = useState('');
   const [search, setSearch] = useState('');
   const [busy, setBusy] = useState(false);
@@ -45,7 +53,12 @@ export function Documents() {
     setNotice(null);
     try { await work(); } catch (failure) { fail(failure); } finally { setBusy(false); }
   };
-  const load = () => run(async () => { setDocuments(await vaultClient().call('listDocuments', {})); });
+  const reload = async () => {
+    const record = await vaultClient().call('listRecord', {});
+    setDocuments(record.documents);
+    setQuarantined(record.quarantined);
+  };
+  const load = () => run(reload);
   useEffect(() => { if (loggedIn) void load(); }, [loggedIn]);
 
   const decrypt = async (document: DocumentView): Promise<OpenedFile> => vaultClient().call('downloadDocument', { documentId: document.documentId });
@@ -73,7 +86,7 @@ export function Documents() {
     } finally {
       setUploading(null);
     }
-    setDocuments(await vaultClient().call('listDocuments', {}));
+    await reload();
     setNotice(messages.newVersionDone);
   });
   const remove = (document: DocumentView) => run(async () => {
@@ -82,8 +95,28 @@ export function Documents() {
     setDocuments((current) => current?.filter((entry) => entry.documentId !== document.documentId) ?? null);
     setNotice(messages.deleted);
   });
+  const hide = (document: DocumentView, hidden: boolean) => run(async () => {
+    await vaultClient().call('setHidden', { documentId: document.documentId, hidden });
+    if (hidden && preview?.documentId === document.documentId) setPreview(null);
+    await reload();
+    setNotice(hidden ? messages.hiddenDone : messages.unhiddenDone);
+  });
+  const hideFromPractitioners = (document: DocumentView, hidden: boolean) => run(async () => {
+    await vaultClient().call('setHiddenFromPractitioners', { documentId: document.documentId, hidden });
+    await reload();
+    setNotice(hidden ? messages.hiddenFromPractitionersDone : messages.unhiddenFromPractitionersDone);
+  });
+  const removeQuarantined = (item: QuarantinedView) => run(async () => {
+    await vaultClient().call('deleteContribution', { documentId: item.documentId });
+    setQuarantined((current) => current.filter((entry) => entry.documentId !== item.documentId));
+    setNotice(messages.deleted);
+  });
 
-  const shown = useMemo(() => visible(documents ?? [], category, search, locale), [documents, category, search, locale]);
+  const shown = useMemo(
+    () => visible((documents ?? []).filter((entry) => showHidden || entry.hidden !== true), category, search, locale),
+    [documents, category, search, locale, showHidden],
+  );
+  const hiddenCount = (documents ?? []).filter((entry) => entry.hidden === true).length;
   if (!loggedIn) return null;
   return (
     <>
@@ -104,6 +137,12 @@ export function Documents() {
           <p id="filter-search-hint" class="hint">{messages.searchHint}</p>
         </div>
       </div>
+      {hiddenCount > 0 && (
+        <label class="choice">
+          <input type="checkbox" checked={showHidden} onChange={(event) => { setShowHidden(event.currentTarget.checked); }} />
+          {fill(messages.showHidden, { count: hiddenCount })}
+        </label>
+      )}
       <Alert text={error} />
       <Alert kind="notice" text={notice} />
       <p class="hint">{messages.openHint}</p>
@@ -116,7 +155,10 @@ export function Documents() {
             uploadProgress={uploading?.documentId === document.documentId ? uploading.progress : null}
             onOpen={(d) => { void open(d); }} onDownload={(d) => { void download(d); }}
             onNewVersion={(d, file) => { void newVersion(d, file); }} onDelete={(d) => { void remove(d); }}
-            {...(role === 'patient' ? { shareHref: `/partager?documents=${encodeURIComponent(document.documentId)}` } : {})}>
+            notes={<DocumentNotes document={document} />}
+            moreActions={<DocumentFlagActions document={document} busy={busy} titleId={`doc-${document.documentId}`}
+              onHide={(hidden) => { void hide(document, hidden); }} onHideFromPractitioners={(hidden) => { void hideFromPractitioners(document, hidden); }} />}
+            {...(canShare ? { shareHref: `/partager?documents=${encodeURIComponent(document.documentId)}` } : {})}>
             {preview?.documentId === document.documentId && (
               <DocumentPreview id={`preview-${document.documentId}`} title={document.metadata.title} file={preview.file}
                 onDownload={() => { saveBlob(preview.file.blob, preview.file.fileName); }} onClose={closePreview} />
@@ -124,6 +166,7 @@ export function Documents() {
           </DocumentItem>
         ))}
       </ul>
+      <QuarantinedList items={quarantined} busy={busy} onDelete={(item) => { void removeQuarantined(item); }} />
     </>
   );
 }

@@ -1,10 +1,12 @@
 // "Partager": find a practitioner in the directory, compare their key's fingerprint (pinned on first use;
 // a key that changed blocks sharing until compared again), choose what to share and until when, in one
 // request; below, the current shares and their revocation. Reached from the documents list with
-// ?documents=id,id to share those.
+// ?documents=id,id to share those. A practitioner can be blocked (their share revoked, their pending
+// documents deleted, no new share) and unblocked.
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
+import { BlockedList } from '../components/blocked-list.tsx';
 import { ContactCheck } from '../components/contact-check.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { PractitionerSearch } from '../components/practitioner-search.tsx';
@@ -13,7 +15,9 @@ import { ShareList } from '../components/share-list.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { usePageFailure } from '../lib/use-page-failure.ts';
 import { useRequireLogin } from '../lib/use-require-login.ts';
-import { VaultError, vaultClient, type ContactView, type DocumentView, type PractitionerEntry, type ShareScope, type ShareView } from '../lib/vault-client.ts';
+import {
+  VaultError, vaultClient, type BlockedView, type ContactView, type DocumentView, type PractitionerEntry, type ShareRole, type ShareScope, type ShareView,
+} from '../lib/vault-client.ts';
 
 export function Share() {
   const loggedIn = useRequireLogin();
@@ -24,6 +28,7 @@ export function Share() {
   const [contact, setContact] = useState<ContactView | null>(null);
   const [documents, setDocuments] = useState<DocumentView[] | null>(null);
   const [shares, setShares] = useState<ShareView[] | null>(null);
+  const [blocked, setBlocked] = useState<BlockedView[]>([]);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -40,6 +45,7 @@ export function Share() {
     if (!loggedIn) return;
     void run(async () => {
       setShares(await vaultClient().call('listShares', {}));
+      setBlocked(await vaultClient().call('listBlocked', {}));
       setDocuments(await vaultClient().call('listDocuments', {}));
     });
   }, [loggedIn]);
@@ -53,10 +59,10 @@ export function Share() {
     if (contact === null) return;
     setContact(await vaultClient().call('verifyContact', { accountId: contact.entry.accountId, qrPayload: contact.fingerprint.qrPayload }));
   });
-  const share = (scope: ShareScope, endsAt: number | null) => run(async () => {
+  const share = (scope: ShareScope, endsAt: number | null, role: ShareRole) => run(async () => {
     if (contact === null) return;
     try {
-      await vaultClient().call('shareWith', { recipientAccountId: contact.entry.accountId, scope, endsAt });
+      await vaultClient().call('shareWith', { recipientAccountId: contact.entry.accountId, scope, endsAt, role });
     } catch (failure) {
       if (failure instanceof VaultError && failure.code === 'KEY_CHANGED') setContact({ ...contact, pin: 'changed' });
       if (failure instanceof VaultError && failure.code === 'CONFLICT' && shares?.some((entry) => entry.recipientAccountId === contact.entry.accountId) === true) {
@@ -75,6 +81,17 @@ export function Share() {
     setShares(await vaultClient().call('listShares', {}));
     setNotice(messages.revoked);
   });
+  const block = (entry: ShareView) => run(async () => {
+    await vaultClient().call('setBlocked', { accountId: entry.recipientAccountId, blocked: true });
+    setShares(await vaultClient().call('listShares', {}));
+    setBlocked(await vaultClient().call('listBlocked', {}));
+    setNotice(messages.blocked);
+  });
+  const unblock = (entry: BlockedView) => run(async () => {
+    await vaultClient().call('setBlocked', { accountId: entry.accountId, blocked: false });
+    setBlocked(await vaultClient().call('listBlocked', {}));
+    setNotice(messages.unblocked);
+  });
 
   if (!loggedIn) return null;
   return (
@@ -91,12 +108,13 @@ export function Share() {
           {contact.pin !== 'changed' && (
             <section aria-labelledby="share-what-title">
               <h2 id="share-what-title">{messages.shareWhatLegend}</h2>
-              <ShareForm documents={documents} initialDocuments={initialDocuments} busy={busy !== null} onShare={(scope, endsAt) => { void share(scope, endsAt); }} />
+              <ShareForm documents={documents} initialDocuments={initialDocuments} busy={busy !== null} onShare={(scope, endsAt, role) => { void share(scope, endsAt, role); }} />
             </section>
           )}
         </>
       )}
-      <ShareList shares={shares} busy={busy !== null} onRevoke={(entry) => { void revoke(entry); }} />
+      <ShareList shares={shares} busy={busy !== null} onRevoke={(entry) => { void revoke(entry); }} onBlock={(entry) => { void block(entry); }} />
+      <BlockedList blocked={blocked} busy={busy !== null} onUnblock={(entry) => { void unblock(entry); }} />
     </>
   );
 }

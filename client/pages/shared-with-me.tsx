@@ -1,8 +1,10 @@
 // "Partagés avec moi" (practitioners): the documents each patient shares, grouped by patient, verified and
 // decrypted in the Worker (client/core/shared-with-me.ts); "nouveau" until this version was opened here.
-// "Ouvrir" previews as for one's own documents (document-preview.tsx), "Télécharger" saves the file.
+// "Ouvrir" previews as for one's own documents (document-preview.tsx), "Télécharger" saves the file. Where
+// the patient allowed it, "Ajouter un document au dossier" (contribute-form.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import { Alert } from '../components/alert.tsx';
+import { ContributeForm } from '../components/contribute-form.tsx';
 import { openButtonId } from '../components/document-item.tsx';
 import { DocumentPreview, type OpenedFile } from '../components/document-preview.tsx';
 import { PageTitle } from '../components/page-title.tsx';
@@ -36,6 +38,7 @@ export function SharedWithMe() {
     setError(null);
     try { await work(); } catch (failure) { setError(fail(failure)); } finally { setBusy(false); }
   };
+  const [adding, setAdding] = useState<string | null>(null);
   useEffect(() => { if (loggedIn) void run(async () => { setVaults(await vaultClient().call('listSharedWithMe', {})); }); }, [loggedIn]);
 
   /** Opens the file and marks that version as seen on the page (the Worker remembers it too). */
@@ -74,6 +77,9 @@ export function SharedWithMe() {
           <section key={vault.vaultId} class="shared-vault" aria-labelledby={headingId}>
             <h2 id={headingId}>{fill(messages.sharedPatient, { owner: vault.ownerAccountId })}</h2>
             <p class="hint">{vault.endsAt === null ? messages.sharedNoEnd : fill(messages.sharedUntil, { date: formatDay(vault.endsAt, locale) })}</p>
+            {vault.role === 'contributor' && (adding === vault.grantId
+              ? <ContributeForm id={`contribute-${vault.vaultId}`} grantId={vault.grantId} onDone={() => undefined} />
+              : <div class="actions"><button type="button" class="secondary" aria-describedby={headingId} onClick={() => { setAdding(vault.grantId); }}>{messages.contributeOpen}</button></div>)}
             {vault.documents.length === 0 && <p>{messages.sharedNoDocument}</p>}
             <ul class="documents" aria-busy={busy}>
               {vault.documents.map((document) => {

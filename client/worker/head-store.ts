@@ -6,6 +6,7 @@
 // id and a keys hash each) and which shared document versions were opened here (the "nouveau" marker).
 import { loadPin, storePin, type PinStore, type StoredPin } from '../core/pins.ts';
 import { loadHead, storeHead, type StoredHead, type VaultState } from '../core/vault.ts';
+import type { SettingsState } from '../core/vault-settings.ts';
 
 const DATABASE = 'coffre-sante';
 const STORE = 'heads';
@@ -13,6 +14,8 @@ const STORE = 'heads';
 interface StoredHeads {
   head?: StoredHead;
   history?: StoredHead;
+  /** The vault settings' highest sequence accepted (a number: nothing about what is hidden). */
+  settingsSequence?: number;
 }
 
 function open(): Promise<IDBDatabase> {
@@ -40,22 +43,24 @@ async function transact<T>(mode: IDBTransactionMode, work: (store: IDBObjectStor
 const keyOf = (accountId: string, vaultId: string) => `${accountId}\u0000${vaultId}`;
 
 /** The state to start a session with: the heads seen last in this browser, or none. */
-export async function loadState(accountId: string, vaultId: string): Promise<VaultState> {
+export async function loadState(accountId: string, vaultId: string): Promise<VaultState & SettingsState> {
   try {
     const stored = await transact<StoredHeads | undefined>('readonly', (store) => store.get(keyOf(accountId, vaultId)) as IDBRequest<StoredHeads | undefined>);
     return {
       ...(stored?.head === undefined ? {} : { head: loadHead(stored.head) }),
       ...(stored?.history === undefined ? {} : { history: loadHead(stored.history) }),
+      ...(stored?.settingsSequence === undefined ? {} : { settingsSequence: stored.settingsSequence }),
     };
   } catch {
     return {};
   }
 }
 
-export async function saveState(accountId: string, vaultId: string, state: VaultState): Promise<void> {
+export async function saveState(accountId: string, vaultId: string, state: VaultState & SettingsState): Promise<void> {
   const value: StoredHeads = {
     ...(state.head === undefined ? {} : { head: storeHead(state.head) }),
     ...(state.history === undefined ? {} : { history: storeHead(state.history) }),
+    ...(state.settingsSequence === undefined ? {} : { settingsSequence: state.settingsSequence }),
   };
   try {
     await transact('readwrite', (store) => store.put(value, keyOf(accountId, vaultId)));

@@ -10,7 +10,69 @@ export interface DocumentView {
   version: number;
   updatedAt: number;
   metadata: DocumentMetadata;
+  /** Set when someone else (a practitioner) added it, its signature checked: their directory name if they have one. */
+  addedBy?: { accountId: string; name: string | null };
+  /** Hidden from the main list by the owner ("Afficher les documents masqués" shows it). */
+  hidden?: boolean;
+  /** Withheld from every practitioner (vault settings). */
+  hiddenFromPractitioners?: boolean;
 }
+
+/** A received document that failed verification: never shown as genuine, only its deletion is offered. */
+export interface QuarantinedView {
+  documentId: string;
+  /** The stable code of the failed check. */
+  code: string;
+}
+
+/** The selected record as "Mes documents" shows it. */
+export interface RecordView {
+  documents: DocumentView[];
+  quarantined: QuarantinedView[];
+}
+
+/** A record this person manages: their own ("Mon dossier", name null) or a relative's. */
+export interface VaultChoiceView {
+  vaultId: string;
+  role: 'owner' | 'manager';
+  /** The relative's name (decrypted here); null for one's own record. */
+  name: string | null;
+  startsAt: number | null;
+  endsAt: number | null;
+}
+
+/** An invitation just made: the code to give out of band (as text and QR) and when it expires. */
+export interface InviteCodeView {
+  inviteId: string;
+  code: string;
+  expiresAt: number;
+}
+
+/** A pending invitation; once accepted, the invitee's account and the fingerprint of their keys to compare. */
+export interface InviteView {
+  inviteId: string;
+  createdAt: number;
+  expiresAt: number;
+  /** 'refused': someone answered, but not with the proof of this code's holder (never added). */
+  status: 'pending' | 'accepted' | 'refused';
+  invitee: { accountId: string; fingerprint: FingerprintView } | null;
+}
+
+/** A manager of a record. */
+export interface ManagerView {
+  accountId: string;
+  startsAt: number | null;
+  endsAt: number | null;
+  self: boolean;
+}
+
+/** A practitioner the owner blocked. */
+export interface BlockedView {
+  accountId: string;
+  name: string | null;
+}
+
+export type ShareRole = 'reader' | 'contributor';
 
 export type UploadMetadata = Omit<DocumentMetadata, 'realLength'>;
 
@@ -46,6 +108,7 @@ export interface ShareView {
   name: string | null;
   scope: ShareScopeView;
   endsAt: number | null;
+  role: ShareRole;
   /** False once ended: the server no longer serves it. */
   active: boolean;
   /** The number of documents the grant list names. */
@@ -64,6 +127,8 @@ export interface SharedVaultView {
   vaultId: string;
   grantId: string;
   endsAt: number | null;
+  /** 'contributor': I may add documents to this record. */
+  role: ShareRole;
   documents: SharedDocumentView[];
 }
 
@@ -99,10 +164,30 @@ export interface Operations {
   /** The user compared the fingerprint shown (its QR text) with the practitioner: pins those keys as verified. */
   verifyContact: { accountId: string; qrPayload: string };
   listShares: Record<string, never>;
-  shareWith: { recipientAccountId: string; scope: ShareScope; endsAt: number | null };
+  shareWith: { recipientAccountId: string; scope: ShareScope; endsAt: number | null; role: ShareRole };
   revokeShare: { grantId: string };
   listSharedWithMe: Record<string, never>;
   openShared: { grantId: string; documentId: string; version: number };
+  /** A practitioner adds a document to a record shared with them as contributor. */
+  contribute: { grantId: string; file: Blob; metadata: UploadMetadata };
+  /** Every record this person manages; the Worker acts on the one selected (own record at log-in). */
+  listVaults: Record<string, never>;
+  selectVault: { vaultId: string };
+  /** The selected record: documents (contributions verified and accepted) and those that failed verification. */
+  listRecord: Record<string, never>;
+  setHidden: { documentId: string; hidden: boolean };
+  setHiddenFromPractitioners: { documentId: string; hidden: boolean };
+  deleteContribution: { documentId: string };
+  listBlocked: Record<string, never>;
+  setBlocked: { accountId: string; blocked: boolean };
+  createRecord: { name: string };
+  createInvite: { vaultId: string };
+  acceptInvite: { code: string };
+  listInvites: { vaultId: string };
+  addManager: { vaultId: string; inviteId: string; startsAt: number | null; endsAt: number | null };
+  listManagers: { vaultId: string };
+  /** Removes a co-manager; with one's own account id, leaves the record. */
+  removeManager: { vaultId: string; accountId: string };
 }
 
 export interface Results {
@@ -129,6 +214,22 @@ export interface Results {
   revokeShare: null;
   listSharedWithMe: SharedVaultView[];
   openShared: OpenedFileView;
+  contribute: { documentId: string };
+  listVaults: VaultChoiceView[];
+  selectVault: null;
+  listRecord: RecordView;
+  setHidden: null;
+  setHiddenFromPractitioners: null;
+  deleteContribution: null;
+  listBlocked: BlockedView[];
+  setBlocked: null;
+  createRecord: { vaultId: string };
+  createInvite: InviteCodeView;
+  acceptInvite: { vaultId: string };
+  listInvites: InviteView[];
+  addManager: null;
+  listManagers: ManagerView[];
+  removeManager: null;
 }
 
 export type OperationName = keyof Operations;

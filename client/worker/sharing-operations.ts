@@ -13,7 +13,7 @@ import { listSharedWithMe, newSharedState, openSharedPayload, type SharedState }
 import { listShares, revokeShare, shareWith, type ShareSummary } from '../core/sharing.ts';
 import type { VaultState } from '../core/vault.ts';
 import { loadAccountValue, saveAccountValue } from './head-store.ts';
-import type { OpenedFileView, PinState, ShareScope, ShareScopeView, ShareView, SharedVaultView } from './protocol.ts';
+import type { OpenedFileView, PinState, ShareRole, ShareScope, ShareScopeView, ShareView, SharedVaultView } from './protocol.ts';
 
 /** The owner's shares, newest first, each with the recipient's directory name when they have one. */
 export async function listSharesView(api: ApiClient, account: UnlockedAccount, state: VaultState, pins: PinStore): Promise<ShareView[]> {
@@ -25,8 +25,13 @@ async function viewOf(share: ShareSummary, practitioner: Practitioner | null, pi
   const scope: ShareScopeView = share.scope.kind === 'documents' ? { kind: 'documents', documentCount: share.documentCount } : share.scope;
   return {
     grantId: share.grantId, recipientAccountId: share.recipientAccountId, name: practitioner?.entry.name ?? null, scope,
-    endsAt: share.endsAt, active: share.active, documentCount: share.documentCount, pin: await pinState(pins, practitioner),
+    endsAt: share.endsAt, role: share.role, active: share.active, documentCount: share.documentCount, pin: await pinState(pins, practitioner),
   };
+}
+
+/** The directory name of an account, or null when it has no (longer a) practitioner profile. */
+export async function directoryName(api: ApiClient, accountId: string): Promise<string | null> {
+  return (await directoryEntry(api, accountId))?.entry.name ?? null;
 }
 
 /** The directory entry with its verified bundle, or null when the recipient has no (longer a) profile. */
@@ -51,6 +56,7 @@ export interface ShareRequest {
   recipientAccountId: string;
   scope: ShareScope;
   endsAt: number | null;
+  role: ShareRole;
 }
 
 /** Opens the vault (file keys in memory for this call only), then one request; KEY_CHANGED if the pin differs. */
@@ -64,6 +70,7 @@ export async function shareWithScope(api: ApiClient, account: UnlockedAccount, s
       scope: scope.kind === 'documents' ? { kind: 'documents' } : scope,
       ...(scope.kind === 'documents' ? { documentIds: scope.documentIds } : {}),
       endsAt: input.endsAt,
+      role: input.role,
     });
   } finally {
     forgetFileKeys(vault);
@@ -80,13 +87,21 @@ async function loadSharedState(accountId: string): Promise<SharedState> {
   return await loadAccountValue<SharedState>(accountId, SHARED_STATE) ?? newSharedState();
 }
 
+/** Runs `work` with the recipient's heads of shared vaults, saved afterwards (they only move forward). */
+export async function withSharedState<T>(account: UnlockedAccount, work: (state: SharedState) => Promise<T>): Promise<T> {
+  const state = await loadSharedState(account.accountId);
+  const result = await work(state);
+  await saveAccountValue(account.accountId, SHARED_STATE, state);
+  return result;
+}
+
 /** Grouped by patient (owner account): one group per grant, which is one per vault. */
 export async function listSharedWithMeView(api: ApiClient, account: UnlockedAccount, pins: PinStore): Promise<SharedVaultView[]> {
   const state = await loadSharedState(account.accountId);
   const patients = await listSharedWithMe(api, account, pins, state);
   await saveAccountValue(account.accountId, SHARED_STATE, state);
   return patients.flatMap((patient) => patient.grants.map((grant) => ({
-    ownerAccountId: patient.ownerAccountId, vaultId: grant.vaultId, grantId: grant.grantId, endsAt: grant.endsAt,
+    ownerAccountId: patient.ownerAccountId, vaultId: grant.vaultId, grantId: grant.grantId, endsAt: grant.endsAt, role: grant.role,
     documents: grant.documents.map(({ documentId, version, updatedAt, metadata, isNew }) => ({ documentId, version, updatedAt, metadata, isNew })),
   })));
 }

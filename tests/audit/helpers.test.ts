@@ -99,5 +99,7 @@ describe('command line', () => {
     expect(parseArgs(['--canary', 'a'])).toEqual({ error: '--data DIR is required' });
     expect(parseArgs(['--data', '/d', '--verbose'])).toEqual({ error: 'unknown argument: --verbose' });
     expect(parseArgs(['--data'])).toEqual({ error: '--data needs a value' });
+    expect(parseArgs(['--data', '/d', '--now', '1764374400000'])).toEqual({ dataDir: '/d', canaries: [], logs: [], json: false, now: 1764374400000 });
+    expect(parseArgs(['--data', '/d', '--now=yesterday'])).toEqual({ error: '--now needs milliseconds since the epoch' });
   });
 });

@@ -4,7 +4,11 @@
 // the page, errors are announced (role=alert) and every control reached by Tab shows where the focus is.
 // One account, one page: the session lives in the page's memory, so logged-in pages are reached through
 // the app's own links, never by reloading. The sharing pages are seen by a practitioner (sign-up, profile,
-// fingerprint, "shared with me") and by the patient (search, fingerprint check, share form, shares).
+// fingerprint, "shared with me") and by the patient (search, fingerprint check, share form, shares). Then
+// the second slice: the practitioner's "add a document" form, the patient's list with a document added by
+// the practitioner, hidden ones and a document hidden from practitioners, blocking with its confirmation,
+// and "Mes proches" (a record created, the vault switcher, an invitation code, a code refused, an accepted
+// invitation with the fingerprint to compare and its dates, the co-managers).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -380,4 +384,70 @@ describe('accessibility of the web app (axe-core, WCAG 2.1 AA)', () => {
     expect(problems).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it('contributions and hiding, in French and in English: the practitioner adds a document; the patient sees it, hides it, hides another from practitioners, and is asked to confirm a block', async () => {
+    const problems: string[] = [];
+    await page.getByRole('button', { name: fr.contributeOpen }).click();
+    await page.getByLabel(fr.contributeFile).setInputFiles(FILES[0] ?? []);
+    problems.push(...await auditBoth('shared with me, the add-a-document form', 'sharedTitle'));
+    await page.getByRole('button', { name: fr.contributeSubmit }).click();
+    await page.getByRole('status').filter({ hasText: fr.contributeDone }).waitFor({ timeout: SLOW });
+    await switchAccount(ACCOUNT, 'documentsTitle');
+    const added = page.locator('.document').filter({ has: page.locator('.added-by') });
+    await added.waitFor({ timeout: SLOW });
+    const other = page.locator('.document').filter({ hasText: PREVIEWED.en.title });
+    await other.getByRole('button', { name: fr.hideFromPractitioners }).click();
+    await page.getByRole('status').filter({ hasText: fr.hiddenFromPractitionersDone }).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('documents, one added by a practitioner, one hidden from practitioners', 'documentsTitle'));
+    await added.getByRole('button', { name: fr.hide, exact: true }).click();
+    await page.getByRole('status').filter({ hasText: fr.hiddenDone }).waitFor({ timeout: SLOW });
+    await page.getByRole('checkbox', { name: /^Afficher les documents masqués/ }).check();
+    problems.push(...await auditBoth('documents, hidden ones shown', 'documentsTitle'));
+    await navigate(fr.navShare);
+    await page.getByRole('button', { name: fr.block }).click({ timeout: SLOW });
+    problems.push(...await auditBoth('share, block to confirm', 'shareTitle'));
+    await page.getByRole('button', { name: fr.blockYes }).click();
+    await page.getByRole('status').filter({ hasText: fr.blocked }).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('share, a blocked practitioner', 'shareTitle'));
+    expect(problems).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
+
+  it('relatives, in French and in English: a record created, the switcher, an invitation code, a refused code, an accepted invitation to compare, co-managers', async () => {
+    const problems: string[] = [];
+    await navigate(fr.navRelatives);
+    await page.getByText(fr.relativesEmpty).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('relatives, none yet', 'relativesTitle'));
+    await page.getByLabel(fr.recordNameLabel).fill('Léa');
+    await page.getByRole('button', { name: fr.recordCreate }).click();
+    await page.getByRole('status').filter({ hasText: fr.recordCreated }).waitFor({ timeout: SLOW });
+    await page.getByRole('button', { name: fr.inviteCreate }).click();
+    const code = (await page.getByTestId('invite-code').textContent({ timeout: SLOW })) ?? '';
+    problems.push(...await auditBoth('relatives, a record with its invitation code and the switcher', 'relativesTitle'));
+    await switchAccount(PRACTITIONER, 'sharedTitle');
+    await navigate(fr.navRelatives);
+    await page.getByLabel(fr.joinCodeLabel).fill('coffre-sante:inv1:pas-un-code');
+    await page.getByRole('button', { name: fr.joinSubmit }).click();
+    await announced(fr.joinCodeInvalid);
+    problems.push(...await auditBoth('relatives, a refused code', 'relativesTitle'));
+    await page.getByLabel(fr.joinCodeLabel).fill(code);
+    await page.getByRole('button', { name: fr.joinSubmit }).click();
+    await page.getByRole('status').filter({ hasText: fr.joinDone }).waitFor({ timeout: SLOW });
+    await switchAccount(ACCOUNT, 'documentsTitle');
+    await navigate(fr.navRelatives);
+    await page.getByRole('button', { name: fr.managerAdd }).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('relatives, an accepted invitation to compare', 'relativesTitle'));
+    await page.getByRole('button', { name: fr.managerAdd }).click();
+    await page.getByRole('status').filter({ hasText: fr.managerAdded }).waitFor({ timeout: SLOW });
+    await page.getByRole('button', { name: fr.managerRemove }).click();
+    problems.push(...await auditBoth('relatives, two co-managers, a removal to confirm', 'relativesTitle'));
+    await page.getByRole('button', { name: fr.revokeNo }).click();
+    await page.getByLabel(fr.vaultSwitchLabel).selectOption({ label: 'Léa' });
+    await page.getByRole('button', { name: fr.vaultSwitchSubmit, exact: true }).click();
+    await navigate(fr.navDocuments);
+    await page.getByText(fr.documentsEmpty).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('documents of a relative’s record, empty', 'documentsTitle'));
+    expect(problems).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
 });

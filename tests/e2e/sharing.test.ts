@@ -11,8 +11,12 @@
 // any request body (ATK-34). Last, the practitioner re-creates their account: the patient's pinned key no
 // longer matches and sharing is blocked by a warning until the new fingerprint is compared (ATK-03); then
 // "Partager" on one document of the list shares that document alone.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { launchChromium, type Browser } from './browser.ts';
@@ -20,6 +24,7 @@ import { buildPdf, buildPng } from './fixtures.ts';
 import { filesUnder } from './files-under.ts';
 import { startRestartableServer, type RestartableServer } from './restartable-server.ts';
 import { isValidRpps } from '../../shared/practitioners.ts';
+import { REPO_ROOT } from '../paths.ts';
 
 const SLOW = 40_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -366,4 +371,26 @@ describe('sharing with a practitioner, in two Chromium browsers', () => {
     expect(leaks).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('ATK-34 passes vault-audit, run as an auditor runs it, over DATA_DIR and both server runs\' output: every share verified, no canary', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'e2e-share-audit-'));
+    try {
+      const log = join(work, 'server.log');
+      writeFileSync(log, server.output());
+      const canaries = Object.values(CANARIES).flatMap((value) => ['--canary', value]);
+      // As of the server's clock, two days ahead since the restart: its reads are not "in the future".
+      // Exit status 1 rejects: its JSON report still says which findings, so the failure names them.
+      const stdout = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/audit/main.ts', '--data', server.dataDir, '--logs', log, ...canaries, '--now', String(Date.now() + 2 * DAY_MS), '--json'], { cwd: REPO_ROOT })
+        .then((result) => result.stdout, (error: unknown) => (error as { stdout?: string }).stdout ?? '');
+      const report = JSON.parse(stdout) as { errors: number; findings: { severity: string; code: string; where: string }[]; canaries: { count: number; hits: number }; tables: { name: string; rows: number }[] };
+      expect(report.findings.filter((finding) => finding.severity === 'ERROR')).toEqual([]);
+      expect(report.canaries).toMatchObject({ count: Object.keys(CANARIES).length, hits: 0 });
+      const rows = (name: string) => report.tables.find((table) => table.name === name)?.rows ?? 0;
+      expect(rows('grants')).toBeGreaterThan(0);
+      expect(rows('grant_wraps')).toBeGreaterThan(0);
+      expect(rows('practitioner_profiles')).toBeGreaterThan(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -20,7 +20,7 @@ export async function cli(argv: readonly string[], output: CliOutput = CONSOLE):
     output.err(USAGE);
     return 2;
   }
-  const report = await runAudit({ dataDir: options.dataDir, canaries: options.canaries, logs: options.logs });
+  const report = await runAudit({ dataDir: options.dataDir, canaries: options.canaries, logs: options.logs, ...(options.now === undefined ? {} : { now: options.now }) });
   output.out(options.json ? formatJson(report) : formatHuman(report));
   return report.errors === 0 ? 0 : 1;
 }
