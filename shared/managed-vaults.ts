@@ -31,19 +31,31 @@ export const createManagedVaultRequestSchema = z.strictObject({
 });
 export const createManagedVaultResponseSchema = z.strictObject({ vaultId: vaultIdSchema });
 
+/**
+ * What an invitation is for: 'manager' (co-manage a record; counts toward MAX_MANAGERS) or 'share' (a
+ * relative who will receive read-only shares of any vault the caller manages, a personal one included:
+ * relatives are not in the directory, so this code is how their key reaches the patient).
+ */
+export const invitePurposeSchema = z.enum(['manager', 'share']);
+
 /** POST /api/vaults/:vaultId/invites (manager): 201. */
 export const createInviteRequestSchema = z.strictObject({
   inviteId: inviteIdSchema,
   expiresAt: timestampSchema,
+  purpose: invitePurposeSchema.default('manager'),
 });
 
-/** POST /api/invites/:inviteId/accept (any account): 200 with the record's bundle; 404 unknown or expired; 409 already accepted. */
+/**
+ * POST /api/invites/:inviteId/accept (any account): 200 with the vault owner's bundle (a record's own bundle;
+ * for a personal vault, its owner account's); 404 unknown or expired; 409 already accepted.
+ */
 export const acceptInviteRequestSchema = z.strictObject({ proof: fixedBytesField(INVITE_PROOF_BYTES) });
-export const acceptInviteResponseSchema = z.strictObject({ vaultId: vaultIdSchema, publicBundle });
+export const acceptInviteResponseSchema = z.strictObject({ vaultId: vaultIdSchema, purpose: invitePurposeSchema, publicBundle });
 
 /** GET /api/vaults/:vaultId/invites (manager). */
 export const inviteSchema = z.strictObject({
   inviteId: inviteIdSchema,
+  purpose: invitePurposeSchema,
   createdAt: timestampSchema,
   expiresAt: timestampSchema,
   invitee: z.strictObject({ accountId: accountIdSchema, publicBundle, proof: fixedBytesField(INVITE_PROOF_BYTES) }).nullable(),
@@ -77,6 +89,7 @@ export const managerSchema = z.strictObject({
 export const listManagersResponseSchema = z.strictObject({ managers: z.array(managerSchema) });
 
 export type CreateManagedVaultRequest = z.infer<typeof createManagedVaultRequestSchema>;
+export type InvitePurpose = z.infer<typeof invitePurposeSchema>;
 export type CreateInviteRequest = z.infer<typeof createInviteRequestSchema>;
 export type AcceptInviteRequest = z.infer<typeof acceptInviteRequestSchema>;
 export type AcceptInviteResponse = z.infer<typeof acceptInviteResponseSchema>;

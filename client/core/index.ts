@@ -25,6 +25,7 @@ export {
 } from './shared-with-me.ts';
 export { actingAs, createRecord, forgetRecordKeys, listVaults, type ManagedRecord, type VaultList } from './managed-vaults.ts';
 export {
-  acceptInvite, addManager, createInvite, inviteCode, leaveRecord, listInvites, listManagers, removeManager,
-  type AddManagerInput, type CreatedInvite, type InviteEntry, type InviteStatus, type ManagerEntry,
+  acceptInvite, addManager, createInvite, createShareInvite, inviteCode, leaveRecord, listInvites, listManagers, removeManager,
+  type AcceptedInvite, type AddManagerInput, type CreatedInvite, type InviteEntry, type InviteStatus, type ManagerEntry,
 } from './record-managers.ts';
+export { shareWithInvitee, type RelativeShareInput } from './relative-share.ts';

@@ -1,9 +1,11 @@
 // Who manages a record of a relative (SHARING2.md C): invitations, adding a caregiver, removing one,
-// leaving. Every function but acceptInvite takes `acting` = actingAs(account, record) (managed-vaults.ts).
+// leaving; and share invitations (SHARING3.md), through which a relative's key reaches a patient who then
+// shares read-only with them (relatives are not in the directory). Every function but acceptInvite takes
+// `acting` = actingAs(account, record) (managed-vaults.ts), or the account itself for its personal vault.
 // The invitation code travels out of band; from it the invitee proves it holds the code with an HMAC over
-// its own bundle, and learns a prefix of the record's keys hash. The server never sees the secret, so it can
-// neither slip its own key to the creator (the proof fails: ATK-03) nor hand the invitee a record of its own
-// making (the prefix differs).
+// its own bundle, and learns a prefix of the vault owner's keys hash. The server never sees the secret, so
+// it can neither slip its own key to the inviter (the proof fails: ATK-03) nor hand the invitee an owner of
+// its own making (the prefix differs).
 import { sealVaultKeys } from '../../crypto/envelope.ts';
 import { CryptoError, isCryptoError } from '../../crypto/errors.ts';
 import { fingerprintNumber, keysHash } from '../../crypto/fingerprint.ts';
@@ -16,7 +18,7 @@ import { assertRecipientsAllowed, memberOf } from '../../crypto/vault-manifest.t
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import {
   acceptInviteResponseSchema, listInvitesResponseSchema, listManagersResponseSchema, MAX_INVITE_LIFETIME_MS,
-  type AddManagerRequest, type Invite,
+  type AddManagerRequest, type Invite, type InvitePurpose,
 } from '../../shared/managed-vaults.ts';
 import type { UnlockedAccount } from './account.ts';
 import { request, type ApiClient } from './api.ts';
@@ -31,36 +33,65 @@ export interface CreatedInvite {
   expiresAt: number;
 }
 
-/** Opens an invitation valid until `expiresAt` (at most 7 days ahead). */
-export async function createInvite(api: ApiClient, acting: UnlockedAccount, options: { expiresAt: number }): Promise<CreatedInvite> {
-  const now = Date.now();
-  if (options.expiresAt <= now || options.expiresAt > now + MAX_INVITE_LIFETIME_MS) throw new RangeError('an invitation lasts at most 7 days');
-  const inviteId = toBase64url(randomBytes(16));
-  await request(api, 'POST', `/api/vaults/${acting.vaultId}/invites`, null, { json: { inviteId, expiresAt: options.expiresAt } });
-  return { inviteId, code: inviteCode(acting, inviteId), expiresAt: options.expiresAt };
+/** Opens an invitation to co-manage the record, valid until `expiresAt` (at most 7 days ahead). */
+export function createInvite(api: ApiClient, acting: UnlockedAccount, options: { expiresAt: number }): Promise<CreatedInvite> {
+  return openInvite(api, acting, 'manager', options.expiresAt);
 }
 
-/** The code of an invitation of this record, again (it is derived from the record's seeds). */
+/**
+ * Opens a share invitation on the acting vault (a personal vault: the account itself; a record: actingAs),
+ * valid until `expiresAt` (at most 7 days ahead). The relative who accepts it can then be shared with.
+ */
+export function createShareInvite(api: ApiClient, acting: UnlockedAccount, options: { expiresAt: number }): Promise<CreatedInvite> {
+  return openInvite(api, acting, 'share', options.expiresAt);
+}
+
+async function openInvite(api: ApiClient, acting: UnlockedAccount, purpose: InvitePurpose, expiresAt: number): Promise<CreatedInvite> {
+  const now = Date.now();
+  if (expiresAt <= now || expiresAt > now + MAX_INVITE_LIFETIME_MS) throw new RangeError('an invitation lasts at most 7 days');
+  const inviteId = toBase64url(randomBytes(16));
+  await request(api, 'POST', `/api/vaults/${acting.vaultId}/invites`, null, { json: { inviteId, expiresAt, purpose } });
+  return { inviteId, code: inviteCode(acting, inviteId), expiresAt };
+}
+
+/** The code of an invitation of this vault, again (it is derived from the vault owner's seeds). */
 export function inviteCode(acting: UnlockedAccount, inviteId: string): string {
   const secret = inviteSecret(acting.identity, inviteId);
   return formatInviteCode({ vaultId: acting.vaultId, inviteId, secret, vaultKeysHash: keysHash(acting.bundle) });
 }
 
+export interface AcceptedInvite {
+  vaultId: string;
+  /** 'manager': the record shows in listVaults once a manager adds this account; 'share': the owner may now share with it. */
+  purpose: InvitePurpose;
+  /** The vault owner's bundle, checked against the code and pinned as verified: a record's own, or a person's. */
+  owner: PublicKeyBundle;
+}
+
 /**
- * The invitee's side: proves it holds `code` with an HMAC over its own bundle. The record's bundle the
- * server answers with must be self-signed, role 'vault', named by the code's vault id and match the code's
- * keys-hash prefix (KEY_CHANGED otherwise); it is then pinned as verified (the code came out of band).
- * The record shows in listVaults once a manager adds this account.
+ * The invitee's side, for both kinds: proves it holds `code` with an HMAC over its own bundle. The owner's
+ * bundle the server answers with must be self-signed and match the code's keys-hash prefix (KEY_CHANGED
+ * otherwise): for a manager invite, a record's (role 'vault', named by the code's vault id); for a share
+ * invite, a record's or a person's (its personal vault). It is then pinned as verified (the code came out
+ * of band), so what that owner shares later is accepted without another comparison.
  */
-export async function acceptInvite(api: ApiClient, account: UnlockedAccount, pins: PinStore, code: string): Promise<{ vaultId: string }> {
+export async function acceptInvite(api: ApiClient, account: UnlockedAccount, pins: PinStore, code: string): Promise<AcceptedInvite> {
   const parsed = parseInviteCode(code);
   const proof = inviteProof(parsed.secret, { vaultId: parsed.vaultId, inviteId: parsed.inviteId, inviteeBundle: ownBundleBytes(account) });
   const answer = await request(api, 'POST', `/api/invites/${parsed.inviteId}/accept`, acceptInviteResponseSchema, { json: { proof: toBase64url(proof) } });
   if (answer.vaultId !== parsed.vaultId) throw new CryptoError('MANIFEST_MISMATCH');
-  const bundle = recordBundle(fromBase64url(answer.publicBundle), parsed.vaultId);
-  if (!matchesKeysHashPrefix(parsed.keysHashPrefix, bundle)) throw new CryptoError('KEY_CHANGED');
-  await markVerified(pins, bundle);
-  return { vaultId: parsed.vaultId };
+  const bytes = fromBase64url(answer.publicBundle);
+  const owner = answer.purpose === 'manager' ? recordBundle(bytes, parsed.vaultId) : vaultOwnerBundle(bytes, parsed.vaultId);
+  if (!matchesKeysHashPrefix(parsed.keysHashPrefix, owner)) throw new CryptoError('KEY_CHANGED');
+  if (owner.accountId === account.accountId) throw new CryptoError('KEY_BUNDLE_INVALID');
+  await markVerified(pins, owner);
+  return { vaultId: parsed.vaultId, purpose: answer.purpose, owner };
+}
+
+/** A share invite's owner: a record's own bundle (named by the vault id) or a person's; KEY_BUNDLE_INVALID otherwise. */
+function vaultOwnerBundle(bytes: Uint8Array, vaultId: string): PublicKeyBundle {
+  const bundle = verifiedBundle(bytes);
+  return bundle.role === 'vault' ? recordBundle(bytes, vaultId) : bundle;
 }
 
 /** 'pending': nobody answered; 'accepted': the proof matches the invitee's bundle; 'refused': it does not. */
@@ -68,6 +99,8 @@ export type InviteStatus = 'pending' | 'accepted' | 'refused';
 
 export interface InviteEntry {
   inviteId: string;
+  /** 'manager': to add with addManager; 'share': to share with (shareWith, role 'reader', the invitee's bundle). */
+  purpose: InvitePurpose;
   createdAt: number;
   expiresAt: number;
   status: InviteStatus;
@@ -79,7 +112,7 @@ export interface InviteEntry {
   refusal: string | null;
 }
 
-/** The record's open invitations, each answer checked against the code's secret (ATK-03). */
+/** The vault's invitations of both kinds, each answer checked against the code's secret (ATK-03). */
 export async function listInvites(api: ApiClient, acting: UnlockedAccount): Promise<InviteEntry[]> {
   const { invites } = await request(api, 'GET', `/api/vaults/${acting.vaultId}/invites`, listInvitesResponseSchema);
   return invites.map((invite) => checkInvite(acting, invite));
@@ -100,7 +133,7 @@ export interface AddManagerInput {
 export async function addManager(api: ApiClient, acting: UnlockedAccount, state: VaultState, input: AddManagerInput): Promise<void> {
   const { invite } = input;
   const invitee = invite.invitee;
-  if (invite.status !== 'accepted' || invitee === null) throw new CryptoError('SIGNATURE_INVALID');
+  if (invite.status !== 'accepted' || invitee === null || invite.purpose !== 'manager') throw new CryptoError('SIGNATURE_INVALID');
   const secret = inviteSecret(acting.identity, invite.inviteId);
   checkInviteProof(secret, { vaultId: acting.vaultId, inviteId: invite.inviteId, inviteeBundle: invitee.publicBundle }, invitee.proof);
   const bundle = inviteeBundle(invitee.publicBundle, invitee.accountId);
@@ -164,7 +197,7 @@ export async function listManagers(api: ApiClient, acting: UnlockedAccount, stat
 
 function checkInvite(acting: UnlockedAccount, invite: Invite): InviteEntry {
   const entry: InviteEntry = {
-    inviteId: invite.inviteId, createdAt: invite.createdAt, expiresAt: invite.expiresAt, status: 'pending',
+    inviteId: invite.inviteId, purpose: invite.purpose, createdAt: invite.createdAt, expiresAt: invite.expiresAt, status: 'pending',
     code: inviteCode(acting, invite.inviteId), invitee: null, refusal: null,
   };
   if (invite.invitee === null) return entry;
@@ -183,15 +216,18 @@ function checkInvite(acting: UnlockedAccount, invite: Invite): InviteEntry {
 
 /** A person's self-signed bundle (not a record's), named by `accountId`; KEY_BUNDLE_INVALID otherwise. */
 function inviteeBundle(bytes: Uint8Array, accountId: string): PublicKeyBundle {
-  let bundle: PublicKeyBundle;
+  const bundle = verifiedBundle(bytes);
+  if (bundle.accountId !== accountId || bundle.role === 'vault') throw new CryptoError('KEY_BUNDLE_INVALID');
+  return bundle;
+}
+
+function verifiedBundle(bytes: Uint8Array): PublicKeyBundle {
   try {
-    bundle = verifyPublicBundle(bytes);
+    return verifyPublicBundle(bytes);
   } catch (error) {
     if (isCryptoError(error)) throw new CryptoError('KEY_BUNDLE_INVALID', { cause: error });
     throw error;
   }
-  if (bundle.accountId !== accountId || bundle.role === 'vault') throw new CryptoError('KEY_BUNDLE_INVALID');
-  return bundle;
 }
 
 /**

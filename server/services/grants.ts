@@ -6,7 +6,8 @@ import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import type { CreateGrantRequest, OwnedGrant, ReceivedGrant, UpdateGrantRequest } from '../../shared/grants.ts';
 import type { VaultManifestUpdate } from '../../shared/vaults.ts';
 import { ApiError } from '../http-error.ts';
-import { accounts, grants, vaults } from '../storage/schema.ts';
+import type { Tx } from '../storage/database.ts';
+import { accounts, grants, practitionerProfiles, vaultInvites, vaults } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
 import { advanceGrantList, insertWraps, removeDocumentWraps, requireGrant } from './grant-wraps.ts';
 import { advanceManifest, requireManagedVault } from './vaults.ts';
@@ -16,18 +17,21 @@ const grantRole = (stored: string): GrantRole => (stored === 'contributor' ? 'co
 type GrantRole = OwnedGrant['role'];
 
 /**
- * NOT_FOUND for an unknown recipient (as for an unknown vault); BAD_REQUEST for the owner as recipient;
- * CONFLICT when the recipient already has a grant here, the grant id is taken, the list sequence is not 1
- * or the manifest sequence is stale.
+ * BAD_REQUEST for the caller as recipient; CONFLICT when the recipient already has a grant here, the grant
+ * id is taken, the list sequence is not 1 or the manifest sequence is stale; NOT_FOUND (as for an unknown
+ * vault) unless the recipient is a practitioner with a directory profile or accepted a share invite of this
+ * vault, so that a grant never tells whether some account exists (ATK-28). The recipient's accepted
+ * share invites of this vault go with the grant's creation.
  */
 export function createGrant(deps: Deps, accountId: string, vaultId: string, request: CreateGrantRequest): void {
   deps.storage.db.transaction((tx) => {
     const vault = requireManagedVault(tx, accountId, vaultId, deps.clock());
-    if (tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, request.recipientAccountId)).get() === undefined) throw new ApiError('NOT_FOUND');
     if (request.recipientAccountId === accountId) throw new ApiError('BAD_REQUEST');
+    // The vault's own grants first: telling the owner of a grant it made reveals nothing.
     const clash = tx.select({ id: grants.id }).from(grants)
       .where(and(eq(grants.vaultId, vaultId), or(eq(grants.recipientAccountId, request.recipientAccountId), eq(grants.id, request.grantId)))).get();
     if (clash !== undefined || request.list.sequence !== 1) throw new ApiError('CONFLICT');
+    if (!mayReceiveGrant(tx, vaultId, request.recipientAccountId)) throw new ApiError('NOT_FOUND');
     advanceManifest(tx, vault, request.vaultManifest);
     const row = {
       vaultId,
@@ -44,7 +48,19 @@ export function createGrant(deps: Deps, accountId: string, vaultId: string, requ
     };
     tx.insert(grants).values(row).run();
     insertWraps(deps.storage.sqlite, row, request.wraps);
+    tx.delete(vaultInvites).where(acceptedShareInvite(vaultId, request.recipientAccountId)).run();
   });
+}
+
+/** A practitioner listed in the directory, or a relative who accepted a share invite of this vault. */
+function mayReceiveGrant(tx: Tx, vaultId: string, recipientAccountId: string): boolean {
+  const practitioner = tx.select({ id: practitionerProfiles.accountId }).from(practitionerProfiles).where(eq(practitionerProfiles.accountId, recipientAccountId)).get();
+  if (practitioner !== undefined) return true;
+  return tx.select({ id: vaultInvites.id }).from(vaultInvites).where(acceptedShareInvite(vaultId, recipientAccountId)).get() !== undefined;
+}
+
+function acceptedShareInvite(vaultId: string, inviteeAccountId: string) {
+  return and(eq(vaultInvites.vaultId, vaultId), eq(vaultInvites.purpose, 'share'), eq(vaultInvites.inviteeAccountId, inviteeAccountId));
 }
 
 /** Next list (CONFLICT unless stored + 1), removed documents' wraps dropped, then new wraps; optional scope, end date, manifest. */

@@ -58,8 +58,9 @@ export function managerCount(tx: Tx, vaultId: string): number {
 
 /**
  * The invitee of an accepted invite of this record becomes a manager; the invite goes. NOT_FOUND for an
- * unknown or unaccepted invite or another account than its invitee; MANAGER_LIMIT beyond MAX_MANAGERS;
- * CONFLICT if already a manager; BAD_REQUEST for dates that end before they start.
+ * unknown or unaccepted invite or another account than its invitee; BAD_REQUEST for a share invite (it
+ * lets the vault grant to a relative, not join it) or dates that end before they start; MANAGER_LIMIT
+ * beyond MAX_MANAGERS; CONFLICT if already a manager.
  */
 export function addManager(deps: Deps, accountId: string, vaultId: string, request: AddManagerRequest): void {
   if (request.startsAt !== null && request.endsAt !== null && request.endsAt <= request.startsAt) throw new ApiError('BAD_REQUEST');
@@ -68,6 +69,7 @@ export function addManager(deps: Deps, accountId: string, vaultId: string, reque
     const vault = requireManagedRecord(tx, accountId, vaultId, now);
     const invite = tx.select().from(vaultInvites).where(and(eq(vaultInvites.vaultId, vaultId), eq(vaultInvites.id, request.inviteId))).get();
     if (invite?.inviteeAccountId !== request.accountId) throw new ApiError('NOT_FOUND');
+    if (invite.purpose !== 'manager') throw new ApiError('BAD_REQUEST');
     const existing = tx.select({ accountId: vaultManagers.accountId }).from(vaultManagers)
       .where(and(eq(vaultManagers.vaultId, vaultId), eq(vaultManagers.accountId, request.accountId))).get();
     if (existing !== undefined) throw new ApiError('CONFLICT');

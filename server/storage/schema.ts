@@ -260,8 +260,9 @@ export const vaultManagers = sqliteTable(
 );
 
 /**
- * Invitations to co-manage a record. The code's secret never reaches the server: the invitee's proof (an
- * HMAC over their bundle) is stored opaque for the inviting client to check. Accepted once.
+ * Invitations to co-manage a record, or to receive read-only shares of any vault (a relative). The code's
+ * secret never reaches the server: the invitee's proof (an HMAC over their bundle) is stored opaque for the
+ * inviting client to check. Accepted once; an accepted share invite lets the vault grant to its invitee.
  */
 export const vaultInvites = sqliteTable(
   'vault_invites',
@@ -271,6 +272,8 @@ export const vaultInvites = sqliteTable(
     inviterAccountId: text('inviter_account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
+    /** 'manager' (co-manage a record) or 'share' (a relative who may then be granted read-only shares). */
+    purpose: text('purpose', { enum: ['manager', 'share'] }).notNull().default('manager'),
     inviteeAccountId: text('invitee_account_id').references(() => accounts.id, { onDelete: 'cascade' }),
     /** The invitee's public bundle as stored at acceptance, and their proof: both opaque here. */
     inviteeBundle: bytes('invitee_bundle'),

@@ -10,6 +10,7 @@ import { forgetFileKeys, openVault, type OwnerVault } from '../../client/core/op
 import { deleteContribution, fetchContributions } from '../../client/core/pending-contributions.ts';
 import { hideDocuments, hideFromPractitioners } from '../../client/core/hide-block.ts';
 import { memoryPinStore } from '../../client/core/pins.ts';
+import { publishPractitionerProfile } from '../../client/core/practitioners.ts';
 import { listSharedWithMe, newSharedState } from '../../client/core/shared-with-me.ts';
 import { revokeShare, shareWith } from '../../client/core/sharing.ts';
 import { newDocumentId, uploadDocument } from '../../client/core/upload.ts';
@@ -20,6 +21,7 @@ import { sealEnvelope } from '../../crypto/envelope.ts';
 import { generateIdentity } from '../../crypto/identity.ts';
 import type { Contribution } from '../../shared/contributions.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
+import { listedProfile } from '../integration/people.ts';
 import { forgeVersion } from './forge.ts';
 import { editJson, flipBit, replay, respondJson, type Mutation } from './tamper.ts';
 import { content, failureCode, METADATA, newPerson, openWorld, uploadHonestly, type Person, type World } from './world.ts';
@@ -45,6 +47,7 @@ beforeAll(async () => {
   doctor = await newPerson(world, 'dr.martin@example.org', 'practitioner');
   bob = await newPerson(world, 'bob@example.org', 'practitioner');
   carol = await newPerson(world, 'carol@example.org', 'practitioner');
+  for (const [index, practitioner] of [doctor, bob, carol].entries()) await publishPractitionerProfile(world.api(practitioner), listedProfile(index));
   secret = await uploadHonestly(world, alice, aliceState, content(600, 1), { metadata: { title: 'Sérologie' } });
   await uploadHonestly(world, alice, aliceState, content(700, 2), { metadata: { title: 'Glycémie' } });
   const vault = await openVault(world.api(alice), alice.account, aliceState);

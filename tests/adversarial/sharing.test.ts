@@ -18,6 +18,7 @@ import { generateIdentity, signPublicBundle, verifyPublicBundle } from '../../cr
 import { randomBytes } from '../../crypto/primitives.ts';
 import { memberOf, signVaultManifest, verifyVaultManifest } from '../../crypto/vault-manifest.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
+import { listedProfile } from '../integration/people.ts';
 import { forgeVersion } from './forge.ts';
 import { editBase64Field, editJson, flipBit, replay, respondJson, type Mutation } from './tamper.ts';
 import { content, failureCode, newPerson, openWorld, uploadHonestly, type Person, type World } from './world.ts';
@@ -54,6 +55,7 @@ beforeAll(async () => {
   doctor = await newPerson(world, 'dr.martin@example.org', 'practitioner');
   bob = await newPerson(world, 'bob@example.org', 'practitioner');
   await publishPractitionerProfile(world.api(doctor), PROFILE);
+  await publishPractitionerProfile(world.api(bob), listedProfile(1));
   blood = await uploadHonestly(world, alice, aliceState, content(700, 1), { metadata: { title: 'Glycémie', category: BIOLOGY } });
   await uploadHonestly(world, alice, aliceState, content(800, 2), { metadata: { title: 'Radio', category: IMAGING } });
 }, 60_000);

@@ -2,6 +2,9 @@
 // the versions its manager adds and its history checkpoint with its own key (vaults.public_bundle), so the
 // audit must check those against the record's bundle, not the creator's account; a pending contribution
 // is outside the signed manifest. Clean storage: no error. A record bundle swapped for another: an error.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
@@ -54,6 +57,29 @@ describe('vault-audit and managed records', () => {
     const report = await runAudit({ dataDir: server.dataDir, canaries: ['Léa', 'BCG 2026-03-01'], logs: [] });
     expect(errorsOf(report)).toEqual([]);
     expect(report.canaries.hits).toBe(0);
+  });
+
+  it("ATK-05 a record's keys re-sealed for its manager by another key, and a name stored in clear, are errors", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coffre-audit-record-'));
+    try {
+      cpSync(server.dataDir, dir, { recursive: true });
+      const db = new Database(join(dir, 'vault.sqlite3'));
+      try {
+        const { envelope } = db.prepare('SELECT envelope FROM vault_managers WHERE vault_id = ?').get(recordId) as { envelope: Buffer };
+        envelope.writeUInt8(envelope.readUInt8(envelope.length - 1) ^ 1, envelope.length - 1);
+        db.prepare('UPDATE vault_managers SET envelope = ? WHERE vault_id = ?').run(envelope, recordId);
+        db.prepare('UPDATE vaults SET label = ? WHERE id = ?').run(Buffer.from('Léa, née le 3 mars 2019'), recordId);
+      } finally {
+        db.close();
+      }
+      const report = await runAudit({ dataDir: dir, canaries: [], logs: [] });
+      expect(errorsOf(report)).toEqual([
+        `label-format @ vaults.label row id=${recordId}`,
+        `manager-envelope-invalid @ vault_managers.envelope row vault_id=${recordId},account_id=maman@example.org`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a record bundle replaced by another identity's: the manifest no longer verifies", async () => {

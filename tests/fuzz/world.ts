@@ -67,6 +67,8 @@ export async function seedWorld(): Promise<World> {
   const openInviteId = await seedInvite(server, alice, recordId);
   const acceptedInviteId = await seedInvite(server, alice, recordId, bob);
   const doctorInviteId = await seedInvite(server, doctor, await seedRecord(server, doctor));
+  // Bob accepted a share invite of Alice's vault: the route table's grant to him is allowed.
+  await seedInvite(server, alice, alice.vaultId, bob, 'share');
   server.state.storage.checkpoint();
   const template = mkdtempSync(join(tmpdir(), 'coffre-fuzz-'));
   cpSync(server.dataDir, template, { recursive: true });
@@ -100,10 +102,10 @@ async function seedRecord(server: TestServer, creator: TestAccount): Promise<str
   return vaultId;
 }
 
-/** An invite to the record, accepted by `invitee` when given. */
-async function seedInvite(server: TestServer, manager: TestAccount, vaultId: string, invitee?: TestAccount): Promise<string> {
+/** An invite to the vault (a co-manager's by default), accepted by `invitee` when given. */
+async function seedInvite(server: TestServer, manager: TestAccount, vaultId: string, invitee?: TestAccount, purpose: 'manager' | 'share' = 'manager'): Promise<string> {
   const inviteId = randomB64(16);
-  const created = await call(server, 'POST', `/api/vaults/${vaultId}/invites`, { token: manager.token, json: { inviteId, expiresAt: server.clock.now + 3_600_000 } });
+  const created = await call(server, 'POST', `/api/vaults/${vaultId}/invites`, { token: manager.token, json: { inviteId, expiresAt: server.clock.now + 3_600_000, purpose } });
   if (created.status !== 201) throw new Error(`invite failed: ${created.status}`);
   if (invitee !== undefined) {
     const accepted = await call(server, 'POST', `/api/invites/${inviteId}/accept`, { token: invitee.token, json: { proof: randomB64(32) } });
@@ -112,7 +114,9 @@ async function seedInvite(server: TestServer, manager: TestAccount, vaultId: str
   return inviteId;
 }
 
+/** A grant needs a recipient in the directory or one who accepted a share invite: these accept one first. */
 async function seedGrant(server: TestServer, owner: TestAccount, recipient: TestAccount, documentId: string): Promise<string> {
+  await seedInvite(server, owner, owner.vaultId, recipient, 'share');
   const grantId = randomB64(16);
   const sequence = (((await (await call(server, 'GET', `/api/vaults/${owner.vaultId}/manifest`, { token: owner.token })).json()) as { sequence: number }).sequence);
   const response = await call(server, 'POST', `/api/vaults/${owner.vaultId}/grants`, {

@@ -3,34 +3,31 @@
 // patient's next openVault verifies, accepts into the signed manifest and shows with addedBy; the patient
 // opens it, hides it and deletes it. A reader cannot contribute, nor can the contributor once revoked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, signUp, type AccountRole, type UnlockedAccount } from '../../client/core/account.ts';
-import { createApiClient, type ApiClient, type FetchLike } from '../../client/core/api.ts';
 import { contribute } from '../../client/core/contributions.ts';
 import { deleteDocument, downloadDocument, listDocuments } from '../../client/core/documents.ts';
 import { hideDocuments, unhideDocuments } from '../../client/core/hide-block.ts';
 import { forgetFileKeys, openVault } from '../../client/core/opened-vault.ts';
 import { memoryPinStore } from '../../client/core/pins.ts';
+import { publishPractitionerProfile } from '../../client/core/practitioners.ts';
 import { listSharedWithMe, newSharedState } from '../../client/core/shared-with-me.ts';
 import { listShares, revokeShare, shareWith, updateShare } from '../../client/core/sharing.ts';
-import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import type { SettingsState } from '../../client/core/vault-settings.ts';
 import type { DocumentMetadata } from '../../crypto/metadata.ts';
 import { rejectionCode } from '../error-code.ts';
 import { ORIGIN, startServer, type TestServer } from './harness.ts';
+import { listedProfile, peopleOf, streamOf, uploadText, type Person } from './people.ts';
 
-const PASSWORD = 'cheval correct agrafe batterie';
 const BIOLOGY = '11502-2';
 const LETTER = '34133-9';
-
-interface Person { account: UnlockedAccount; token: string }
 
 let server: TestServer;
 let patient: Person;
 let doctor: Person;
 let reader: Person;
+const { sent, api, person } = peopleOf(() => server);
 /** Every request sent, as "METHOD path". */
-const calls: string[] = [];
+const calls = (): string[] => sent.map((entry) => entry.call);
 const patientState: VaultState & SettingsState = {};
 const patientPins = memoryPinStore();
 const doctorPins = memoryPinStore();
@@ -40,27 +37,6 @@ const readerState = newSharedState();
 let doctorGrant: string;
 let readerGrant: string;
 let contributed: string;
-
-const fetchInto: FetchLike = (url, init) => {
-  calls.push(`${init.method ?? 'GET'} ${new URL(url).pathname}`);
-  return Promise.resolve(server.app.request(url, init));
-};
-
-function api(person?: Person): ApiClient {
-  return createApiClient(ORIGIN, { token: person?.token, fetch: fetchInto });
-}
-
-async function person(accountId: string, role: AccountRole): Promise<Person> {
-  const client = api();
-  await signUp(client, accountId, PASSWORD, 'fr', role);
-  const account = await logIn(client, accountId, PASSWORD);
-  return { account, token: client.token ?? '' };
-}
-
-function streamOf(text: string): { stream: ReadableStream<Uint8Array>; size: number } {
-  const bytes = new TextEncoder().encode(text);
-  return { stream: new ReadableStream({ start: (controller) => { controller.enqueue(bytes); controller.close(); } }), size: bytes.length };
-}
 
 function metadata(title: string, category = BIOLOGY): Omit<DocumentMetadata, 'realLength'> {
   return { title, category, dateOfCare: '2026-11-20', author: 'Laboratoire des Lilas', fileName: 'resultat.txt', mimeType: 'text/plain' };
@@ -75,7 +51,9 @@ beforeAll(async () => {
   patient = await person('patiente@example.org', 'patient');
   doctor = await person('docteure@example.org', 'practitioner');
   reader = await person('lecteur@example.org', 'practitioner');
-  await uploadDocument(api(patient), patient.account, patientState, { ...streamOf('glycémie 0,95 g/L'), metadata: metadata('Glycémie') });
+  await publishPractitionerProfile(api(doctor), listedProfile(1));
+  await publishPractitionerProfile(api(reader), listedProfile(2));
+  await uploadText(api(patient), patient.account, patientState, 'glycémie 0,95 g/L', metadata('Glycémie'));
   const vault = await openVault(api(patient), patient.account, patientState);
   try {
     ({ grantId: doctorGrant } = await shareWith(api(patient), patient.account, patientState, patientPins, vault, { recipient: doctor.account.bundle, scope: { kind: 'all' }, endsAt: null, role: 'contributor' }));
@@ -98,18 +76,18 @@ describe('contributions through the client core', () => {
   });
 
   it('the contributor adds a result; the patient’s next opening verifies and accepts it, with addedBy', async () => {
-    calls.length = 0;
+    sent.length = 0;
     ({ documentId: contributed } = await contributeAs(doctor, doctorPins, doctorState, doctorGrant, 'potassium 4,1 mmol/L', 'Kaliémie'));
-    expect(calls.at(-1)).toMatch(/^POST \/api\/vaults\/[^/]+\/uploads\/[^/]+\/contribute$/);
+    expect(calls().at(-1)).toMatch(/^POST \/api\/vaults\/[^/]+\/uploads\/[^/]+\/contribute$/);
     // Pending: outside the signed manifest, so not in the owner's listing yet.
     const direct = await server.app.request(`${ORIGIN}/api/vaults/${patient.account.vaultId}/documents`, { headers: { authorization: `Bearer ${patient.token}` } });
     expect(JSON.stringify(await direct.json())).not.toContain(contributed);
 
-    calls.length = 0;
+    sent.length = 0;
     const vault = await openVault(api(patient), patient.account, patientState);
     forgetFileKeys(vault);
     expect(vault.contributions).toEqual({ accepted: [contributed], deleted: [], quarantined: [] });
-    expect(calls).toContain(`POST /api/vaults/${patient.account.vaultId}/contributions/${contributed}/accept`);
+    expect(calls()).toContain(`POST /api/vaults/${patient.account.vaultId}/contributions/${contributed}/accept`);
     expect(vault.manifest?.records.map((record) => record.documentId)).toContain(contributed);
     const entry = vault.documents.find((document) => document.documentId === contributed);
     expect(entry?.metadata.title).toBe('Kaliémie');
@@ -118,10 +96,10 @@ describe('contributions through the client core', () => {
     expect(vault.documents.find((document) => document.metadata.title === 'Glycémie')?.addedBy).toBeUndefined();
 
     // Accepted once: the next listing has it as an ordinary record, and nothing pending.
-    calls.length = 0;
+    sent.length = 0;
     const listed = await listDocuments(api(patient), patient.account, patientState);
     expect(listed.find((document) => document.documentId === contributed)?.addedBy?.accountId).toBe('docteure@example.org');
-    expect(calls.filter((call) => !call.startsWith('GET '))).toEqual([]);
+    expect(calls().filter((call) => !call.startsWith('GET '))).toEqual([]);
     const download = await downloadDocument(api(patient), patient.account, patientState, contributed);
     expect(await new Response(download.stream).text()).toBe('potassium 4,1 mmol/L');
 
@@ -147,9 +125,9 @@ describe('contributions through the client core', () => {
   });
 
   it('a reader cannot contribute: RECIPIENT_NOT_ALLOWED before any upload; made a contributor, it can', async () => {
-    calls.length = 0;
+    sent.length = 0;
     expect(await rejectionCode(contributeAs(reader, readerPins, readerState, readerGrant, 'note', 'Courrier'))).toBe('RECIPIENT_NOT_ALLOWED');
-    expect(calls.filter((call) => !call.startsWith('GET '))).toEqual([]);
+    expect(calls().filter((call) => !call.startsWith('GET '))).toEqual([]);
     // Straight to the server with an upload of its own: the server refuses a reader too.
     const upload = await server.app.request(`${ORIGIN}/api/vaults/${patient.account.vaultId}/uploads`, {
       method: 'POST', headers: { authorization: `Bearer ${reader.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ size: 1024 }),

@@ -9,6 +9,7 @@ import {
   call, currentSequence, errorCode, newAccount, randomB64, snapshot, START, startServer, uploadDocument,
   type TestAccount, type TestServer,
 } from './harness.ts';
+import { acceptedShareInvite } from './share-invite.ts';
 
 interface World {
   server: TestServer;
@@ -29,6 +30,7 @@ const vaultPath = (w: World) => `/api/vaults/${w.owner.vaultId}`;
 
 async function grant(w: Omit<World, 'grantId'>, recipient: TestAccount, role: 'reader' | 'contributor', endsAt: number | null = null): Promise<string> {
   const grantId = randomB64(16);
+  await acceptedShareInvite(w.server, w.owner.token, w.owner.vaultId, recipient.token);
   const response = await call(w.server, 'POST', `/api/vaults/${w.owner.vaultId}/grants`, {
     token: w.owner.token,
     json: {

@@ -11,6 +11,7 @@ import {
   beginUpload, call, commitBody, currentSequence, errorCode, newAccount, putChunk, randomB64, snapshot, startServer, uploadDocument,
   type TestAccount, type TestServer,
 } from './harness.ts';
+import { acceptedShareInvite } from './share-invite.ts';
 
 interface World {
   server: TestServer;
@@ -34,6 +35,7 @@ async function world(): Promise<World> {
   const stranger = await newAccount(server, 'eve@example.test');
   const shared = await uploadDocument(server, owner, { payload: new Uint8Array(300).fill(7) });
   const other = await uploadDocument(server, owner, { payload: new Uint8Array(50).fill(9) });
+  await acceptedShareInvite(server, owner.token, owner.vaultId, doctor.token);
   current = { server, owner, doctor, stranger, shared, other };
   return current;
 }
@@ -174,6 +176,7 @@ describe('creating a grant', () => {
   it('refuses a second grant for the same recipient, a stale manifest, an unknown recipient, a list not at 1: nothing written', async () => {
     const w = await world();
     await share(w);
+    await acceptedShareInvite(w.server, w.owner.token, w.owner.vaultId, w.stranger.token);
     const sequence = await currentSequence(w.server, w.owner);
     const attempts: [unknown, number, string][] = [
       [await createBody(w), 409, 'CONFLICT'],
@@ -334,6 +337,7 @@ describe('grants and the rest of the vault', () => {
   it("a grant of another vault named in a commit is NOT_FOUND", async () => {
     const w = await world();
     await uploadDocument(w.server, w.stranger, { payload: new Uint8Array(5) });
+    await acceptedShareInvite(w.server, w.stranger.token, w.stranger.vaultId, w.doctor.token);
     const theirs = { grantId: randomB64(16), recipientAccountId: w.doctor.accountId, role: 'reader', endsAt: null, recipientEnvelope: randomB64(100), ownerEnvelope: randomB64(100), scope: randomB64(257), list: { sequence: 1, list: randomB64(30) }, wraps: [], vaultManifest: { sequence: (await currentSequence(w.server, w.stranger)) + 1, manifest: randomB64(100) } };
     expect((await call(w.server, 'POST', `/api/vaults/${w.stranger.vaultId}/grants`, { token: w.stranger.token, json: theirs })).status).toBe(201);
     const response = await commitVersion2(w, [{ grantId: theirs.grantId, wrap: randomB64(73), list: { sequence: 2, list: randomB64(30) } }]);

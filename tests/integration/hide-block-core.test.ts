@@ -3,33 +3,29 @@
 // blocking a practitioner revokes its grant, deletes its pending contribution, and makes a new share with it
 // SHARE_BLOCKED until unblocked; a contribution from an already blocked account is deleted, not accepted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, signUp, type AccountRole, type UnlockedAccount } from '../../client/core/account.ts';
-import { createApiClient, type ApiClient, type FetchLike } from '../../client/core/api.ts';
 import { contribute } from '../../client/core/contributions.ts';
 import { listDocuments } from '../../client/core/documents.ts';
 import { blockPractitioner, hideFromPractitioners, unblockPractitioner, unhideFromPractitioners } from '../../client/core/hide-block.ts';
 import { forgetFileKeys, openVault } from '../../client/core/opened-vault.ts';
 import { fetchContributions } from '../../client/core/pending-contributions.ts';
+import { publishPractitionerProfile } from '../../client/core/practitioners.ts';
 import { memoryPinStore } from '../../client/core/pins.ts';
 import { listSharedWithMe, newSharedState, type SharedByPatient } from '../../client/core/shared-with-me.ts';
 import { isSharingError, listShares, shareWith, type ShareInput } from '../../client/core/sharing.ts';
-import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import { updateVaultSettings, type SettingsState } from '../../client/core/vault-settings.ts';
 import type { DocumentMetadata } from '../../crypto/metadata.ts';
-import { ORIGIN, startServer, type TestServer } from './harness.ts';
+import { startServer, type TestServer } from './harness.ts';
+import { listedProfile, peopleOf, streamOf, uploadText, type Person } from './people.ts';
 
-const PASSWORD = 'cheval correct agrafe batterie';
 const BIOLOGY = '11502-2';
-
-interface Person { account: UnlockedAccount; token: string }
 
 let server: TestServer;
 let patient: Person;
 let doctor: Person;
 let later: Person;
 /** Every request sent: "METHOD path" and its JSON body. */
-const sent: { call: string; body: string | undefined }[] = [];
+const { sent, lastBody: body, api, person } = peopleOf(() => server);
 const patientState: VaultState & SettingsState = {};
 const patientPins = memoryPinStore();
 const doctorPins = memoryPinStore();
@@ -37,33 +33,12 @@ const doctorState = newSharedState();
 let secret: string;
 let ordinary: string;
 
-const fetchInto: FetchLike = (url, init) => {
-  sent.push({ call: `${init.method ?? 'GET'} ${new URL(url).pathname}`, body: typeof init.body === 'string' ? init.body : undefined });
-  return Promise.resolve(server.app.request(url, init));
-};
-
-function api(person?: Person): ApiClient {
-  return createApiClient(ORIGIN, { token: person?.token, fetch: fetchInto });
-}
-
-async function person(accountId: string, role: AccountRole): Promise<Person> {
-  const client = api();
-  await signUp(client, accountId, PASSWORD, 'fr', role);
-  const account = await logIn(client, accountId, PASSWORD);
-  return { account, token: client.token ?? '' };
-}
-
-function streamOf(text: string): { stream: ReadableStream<Uint8Array>; size: number } {
-  const bytes = new TextEncoder().encode(text);
-  return { stream: new ReadableStream({ start: (controller) => { controller.enqueue(bytes); controller.close(); } }), size: bytes.length };
-}
-
 function metadata(title: string): Omit<DocumentMetadata, 'realLength'> {
   return { title, category: BIOLOGY, dateOfCare: '2026-11-20', author: 'Laboratoire', fileName: 'r.txt', mimeType: 'text/plain' };
 }
 
-async function upload(text: string, title: string, documentId?: string): Promise<string> {
-  return (await uploadDocument(api(patient), patient.account, patientState, { ...streamOf(text), metadata: metadata(title), documentId })).documentId;
+function upload(text: string, title: string, documentId?: string): Promise<string> {
+  return uploadText(api(patient), patient.account, patientState, text, metadata(title), documentId);
 }
 
 async function share(input: ShareInput): Promise<{ grantId: string }> {
@@ -79,16 +54,13 @@ function titles(patients: SharedByPatient[]): string[] {
   return patients.flatMap((entry) => entry.grants.flatMap((grant) => grant.documents.map((document) => document.metadata.title))).sort();
 }
 
-function body(call: RegExp): Record<string, unknown> {
-  const found = sent.filter((entry) => call.test(entry.call)).at(-1);
-  return JSON.parse(found?.body ?? '{}') as Record<string, unknown>;
-}
-
 beforeAll(async () => {
   server = await startServer({}, undefined, Date.now());
   patient = await person('patiente@example.org', 'patient');
   doctor = await person('docteure@example.org', 'practitioner');
   later = await person('second@example.org', 'practitioner');
+  await publishPractitionerProfile(api(doctor), listedProfile(1));
+  await publishPractitionerProfile(api(later), listedProfile(2));
   secret = await upload('sérologie', 'Sérologie');
   ordinary = await upload('glycémie', 'Glycémie');
 }, 30_000);

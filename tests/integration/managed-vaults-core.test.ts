@@ -4,27 +4,24 @@
 // the document and adds one, which the first reads; both verify the record's access history; the second
 // parent leaves and can read nothing more.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
-import { createApiClient, type ApiClient } from '../../client/core/api.ts';
+import type { UnlockedAccount } from '../../client/core/account.ts';
 import { downloadDocument, listDocuments } from '../../client/core/documents.ts';
 import { accessHistory } from '../../client/core/history.ts';
 import { actingAs, createRecord, listVaults, type ManagedRecord } from '../../client/core/managed-vaults.ts';
 import { memoryPinStore } from '../../client/core/pins.ts';
 import { acceptInvite, addManager, createInvite, leaveRecord, listInvites, listManagers } from '../../client/core/record-managers.ts';
-import { uploadDocument } from '../../client/core/upload.ts';
 import { fetchVaultManifest, type VaultState } from '../../client/core/vault.ts';
 import { fingerprintNumber, keysHash } from '../../crypto/fingerprint.ts';
 import { parseInviteCode } from '../../crypto/invite.ts';
 import { rejectionCode } from '../error-code.ts';
-import { ORIGIN, startServer, type TestServer } from './harness.ts';
+import { startServer, type TestServer } from './harness.ts';
+import { peopleOf, uploadText, type Person } from './people.ts';
 
-const PASSWORD = 'cheval correct agrafe batterie';
 const DAY = 24 * 3600 * 1000;
 const VACCINES = '11369-6';
 
-interface Person { account: UnlockedAccount; token: string }
-
 let server: TestServer;
+const { api, person } = peopleOf(() => server);
 let mother: Person;
 let father: Person;
 const motherPins = memoryPinStore();
@@ -35,22 +32,9 @@ const fatherState: VaultState = {};
 let fatherRecord: ManagedRecord;
 let carnet: string;
 
-function api(person?: Person): ApiClient {
-  return createApiClient(ORIGIN, { token: person?.token, fetch: (url, init) => Promise.resolve(server.app.request(url, init)) });
-}
-
-async function person(accountId: string): Promise<Person> {
-  const client = api();
-  await signUp(client, accountId, PASSWORD);
-  const account = await logIn(client, accountId, PASSWORD);
-  return { account, token: client.token ?? '' };
-}
-
-async function upload(who: Person, acting: UnlockedAccount, state: VaultState, text: string, title: string): Promise<string> {
-  const bytes = new TextEncoder().encode(text);
-  const stream = new ReadableStream<Uint8Array>({ start: (controller) => { controller.enqueue(bytes); controller.close(); } });
+function upload(who: Person, acting: UnlockedAccount, state: VaultState, text: string, title: string): Promise<string> {
   const metadata = { title, category: VACCINES, dateOfCare: '2026-03-01', author: 'Dr Exemple', fileName: 'carnet.txt', mimeType: 'text/plain' };
-  return (await uploadDocument(api(who), acting, state, { stream, size: bytes.length, metadata })).documentId;
+  return uploadText(api(who), acting, state, text, metadata);
 }
 
 async function readText(who: Person, acting: UnlockedAccount, state: VaultState, documentId: string): Promise<string> {
@@ -95,7 +79,8 @@ describe('records of relatives through the client core', () => {
     expect(parseInviteCode(code).vaultId).toBe(record.vaultId);
     expect((await listInvites(api(mother), acting)).map((entry) => [entry.inviteId, entry.status])).toEqual([[inviteId, 'pending']]);
 
-    expect(await acceptInvite(api(father), father.account, fatherPins, code)).toEqual({ vaultId: record.vaultId });
+    const accepted = await acceptInvite(api(father), father.account, fatherPins, code);
+    expect([accepted.vaultId, accepted.purpose, keysHash(accepted.owner)]).toEqual([record.vaultId, 'manager', keysHash(record.bundle)]);
     const pin = await fatherPins.get(record.vaultId);
     expect(pin?.verified).toBe(true);
     expect(pin?.keysHash).toEqual(keysHash(record.bundle));

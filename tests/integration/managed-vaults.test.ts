@@ -17,6 +17,7 @@ import {
   b64, call, currentSequence, errorCode, newAccount, randomB64, snapshot, START, startServer, uploadDocument,
   type TestAccount, type TestServer,
 } from './harness.ts';
+import { acceptedShareInvite } from './share-invite.ts';
 
 let server: TestServer | undefined;
 afterEach(() => {
@@ -141,11 +142,11 @@ describe('invitations', () => {
     expect([own.status, await errorCode(own)]).toEqual([400, 'BAD_REQUEST']);
     const accepted = await call(s, 'POST', `/api/invites/${inviteId}/accept`, { token: bob.token, json: { proof } });
     expect(accepted.status).toBe(200);
-    expect(acceptInviteResponseSchema.parse(await accepted.json())).toEqual({ vaultId: record.vaultId, publicBundle: record.publicBundle });
+    expect(acceptInviteResponseSchema.parse(await accepted.json())).toEqual({ vaultId: record.vaultId, purpose: 'manager', publicBundle: record.publicBundle });
     const second = await call(s, 'POST', `/api/invites/${inviteId}/accept`, { token: eve.token, json: { proof: randomB64(32) } });
     expect([second.status, await errorCode(second)]).toEqual([409, 'CONFLICT']);
     const listed = listInvitesResponseSchema.parse(await (await call(s, 'GET', `/api/vaults/${record.vaultId}/invites`, { token: alice.token })).json()).invites;
-    expect(listed).toEqual([{ inviteId, createdAt: s.clock.now, expiresAt: s.clock.now + 7 * 24 * 3600_000, invitee: { accountId: bob.accountId, publicBundle: bob.publicBundle, proof } }]);
+    expect(listed).toEqual([{ inviteId, purpose: 'manager', createdAt: s.clock.now, expiresAt: s.clock.now + 7 * 24 * 3600_000, invitee: { accountId: bob.accountId, publicBundle: bob.publicBundle, proof } }]);
   });
 
   it('an unknown or expired invite is 404; a deleted one too', async () => {
@@ -289,6 +290,7 @@ describe('managers', () => {
     const record = await createRecord(s, alice);
     expect((await join(s, alice, bob, record)).status).toBe(201);
     const documentId = await uploadDocument(s, on(alice, record), { payload: new Uint8Array(12) });
+    await acceptedShareInvite(s, bob.token, record.vaultId, eve.token);
     const grantId = randomB64(16);
     const created = await call(s, 'POST', `/api/vaults/${record.vaultId}/grants`, {
       token: bob.token,

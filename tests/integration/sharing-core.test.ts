@@ -8,75 +8,43 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../client/cli/config.ts';
 import { cliPinStore } from '../../client/cli/session.ts';
-import { logIn, signUp, type AccountRole, type UnlockedAccount } from '../../client/core/account.ts';
-import { createApiClient, type ApiClient, type FetchLike } from '../../client/core/api.ts';
 import { listDocuments } from '../../client/core/documents.ts';
 import { openVault } from '../../client/core/opened-vault.ts';
 import { markVerified, memoryPinStore, pinOnFirstUse } from '../../client/core/pins.ts';
 import { fetchPractitioner, publishPractitionerProfile, searchPractitioners } from '../../client/core/practitioners.ts';
 import { listSharedWithMe, newSharedState, openSharedPayload, type SharedByPatient } from '../../client/core/shared-with-me.ts';
 import { listShares, revokeShare, shareWith, updateShare } from '../../client/core/sharing.ts';
-import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import { fingerprintNumber } from '../../crypto/fingerprint.ts';
 import { generateIdentity, signPublicBundle, verifyPublicBundle } from '../../crypto/identity.ts';
 import type { DocumentMetadata } from '../../crypto/metadata.ts';
 import { rejectionCode } from '../error-code.ts';
 import { ORIGIN, startServer, type TestServer } from './harness.ts';
+import { peopleOf, PRACTITIONER_PROFILE as PROFILE, uploadText, type Person } from './people.ts';
 
-const PASSWORD = 'cheval correct agrafe batterie';
 const BIOLOGY = '11502-2';
 const IMAGING = '18748-4';
-const PROFILE = {
-  name: 'Dr Claire Martin', profession: 'medecin-generaliste' as const, specialty: '', rpps: '10000000009',
-  place: 'Cabinet médical des Lilas, 12 rue des Lilas', city: 'Lyon',
-};
-
-interface Person { account: UnlockedAccount; token: string }
-
 let server: TestServer;
 let patient: Person;
 let doctor: Person;
 /** Every request body sent, by "METHOD path". */
-const sent: { call: string; body: string | undefined }[] = [];
+const { sent, lastBody, api, person } = peopleOf(() => server);
 const patientState: VaultState = {};
 const patientPins = memoryPinStore();
 const doctorPins = memoryPinStore();
 const doctorState = newSharedState();
 let biology1: string;
 
-const fetchInto: FetchLike = (url, init) => {
-  sent.push({ call: `${init.method ?? 'GET'} ${new URL(url).pathname}`, body: typeof init.body === 'string' ? init.body : undefined });
-  return Promise.resolve(server.app.request(url, init));
-};
-
-function api(person?: Person): ApiClient {
-  return createApiClient(ORIGIN, { token: person?.token, fetch: fetchInto });
-}
-
-async function person(accountId: string, role: AccountRole): Promise<Person> {
-  const client = api();
-  await signUp(client, accountId, PASSWORD, 'fr', role);
-  const account = await logIn(client, accountId, PASSWORD);
-  return { account, token: client.token ?? '' };
-}
-
-async function upload(text: string, metadata: Partial<DocumentMetadata>, documentId?: string): Promise<string> {
-  const bytes = new TextEncoder().encode(text);
-  const stream = new ReadableStream<Uint8Array>({ start: (controller) => { controller.enqueue(bytes); controller.close(); } });
+function upload(text: string, metadata: Partial<DocumentMetadata>, documentId?: string): Promise<string> {
   const full = { title: 'Bilan', category: BIOLOGY, dateOfCare: '2026-02-14', author: 'Dr Exemple', fileName: 'bilan.txt', mimeType: 'text/plain', ...metadata };
-  const result = await uploadDocument(api(patient), patient.account, patientState, { stream, size: bytes.length, metadata: full, documentId });
-  return result.documentId;
+  return uploadText(api(patient), patient.account, patientState, text, full, documentId);
 }
 
 function titles(patients: SharedByPatient[]): string[] {
   return patients.flatMap((entry) => entry.grants.flatMap((grant) => grant.documents.map((document) => `${document.metadata.title} v${String(document.version)}`))).sort();
 }
 
-function lastCommitBody(): Record<string, unknown> {
-  const commit = sent.filter((entry) => entry.call.endsWith('/commit')).at(-1);
-  return JSON.parse(commit?.body ?? '{}') as Record<string, unknown>;
-}
+const lastCommitBody = (): Record<string, unknown> => lastBody(/\/commit$/);
 
 beforeAll(async () => {
   // The server's clock starts at the client's, so that an end date means the same on both sides.

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { vaultSettingsResponseSchema } from '../../shared/vault-settings.ts';
 import { call, currentSequence, errorCode, newAccount, randomB64, snapshot, startServer, type TestServer } from './harness.ts';
+import { acceptedShareInvite } from './share-invite.ts';
 
 let server: TestServer | undefined;
 afterEach(() => {
@@ -46,6 +47,7 @@ describe('vault settings', () => {
 
   it('is NOT_FOUND for an outsider and for a grant recipient', async () => {
     const { server: s, alice, doctor, path } = await setup();
+    await acceptedShareInvite(s, alice.token, alice.vaultId, doctor.token);
     const grant = await call(s, 'POST', `/api/vaults/${alice.vaultId}/grants`, {
       token: alice.token,
       json: {

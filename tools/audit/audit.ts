@@ -15,6 +15,8 @@ import { auditHistory } from './history-audit.ts';
 import { auditHistoryChains } from './history-chain-audit.ts';
 import { auditSchema, type TableReport } from './schema-audit.ts';
 import { auditGrants } from './grants-audit.ts';
+import { recordBundles } from './record-bundles.ts';
+import { auditRecords } from './records-audit.ts';
 import { auditVaults } from './vaults-audit.ts';
 import { auditVersions } from './versions-audit.ts';
 
@@ -70,6 +72,7 @@ function auditDatabase(db: Database.Database, options: AuditOptions, findings: F
   const manifests = auditVersions(db, { bundles, blobHashes: store.hashes }, findings);
   const vaults = auditVaults(db, bundles, manifests, findings);
   auditGrants(db, { bundles, vaults }, findings);
+  auditRecords(db, { bundles, records: recordBundles(db) }, findings);
   auditHistory(db, options.now ?? Date.now(), findings);
   auditHistoryChains(db, bundles, findings);
   return { tables, blobs: { published: store.published, temporary: store.temporary } };

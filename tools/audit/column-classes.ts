@@ -151,6 +151,7 @@ export const SCHEMA_COLUMNS: TableClasses = {
     inviter_account_id: 'account identifier',
     created_at: 'timestamp',
     expires_at: 'timestamp',
+    purpose: 'other',
     invitee_account_id: 'account identifier',
     invitee_bundle: 'public key material',
     proof: 'signature',

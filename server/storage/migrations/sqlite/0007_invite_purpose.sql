@@ -1,0 +1,1 @@
+ALTER TABLE `vault_invites` ADD `purpose` text DEFAULT 'manager' NOT NULL;
