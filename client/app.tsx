@@ -95,7 +95,9 @@ function Nav() {
             <>
               <li><a href="/documents">{messages.navDocuments}</a></li>
               <li><a href="/documents/ajouter">{messages.navAdd}</a></li>
-              {role === 'practitioner' && <><li><a href="/partages-recus">{messages.navSharedWithMe}</a></li><li><a href="/profil">{messages.navProfile}</a></li></>}
+              {/* Relatives share with patients too: every account may have documents shared with it. */}
+              <li><a href="/partages-recus">{messages.navSharedWithMe}</a></li>
+              {role === 'practitioner' && <li><a href="/profil">{messages.navProfile}</a></li>}
               {(role !== 'practitioner' || onRelativeRecord) && <li><a href="/partager">{messages.navShare}</a></li>}
               <li><a href="/historique">{messages.navHistory}</a></li>
               <li><a href="/proches">{messages.navRelatives}</a></li>

@@ -1,7 +1,7 @@
 // What to share with the picked practitioner: the whole record (future documents included), categories
 // (future documents of them included) or chosen documents; and an optional end of care, which the server
 // enforces; and whether the practitioner may add documents (results, letters) to the record — on by
-// default. One submit, one request (client/core/sharing.ts).
+// default; a relative only reads. One submit, one request (client/core/sharing.ts).
 import { useState } from 'preact/hooks';
 import { Alert } from './alert.tsx';
 import { useApp } from '../lib/app-context.ts';
@@ -14,12 +14,14 @@ export interface ShareFormProps {
   /** Documents chosen before coming here (the "Partager" action of the documents list). */
   initialDocuments: string[];
   busy: boolean;
+  /** False for a relative: read only, no contributor option. */
+  allowContributor?: boolean;
   onShare: (scope: ShareScope, endsAt: number | null, role: ShareRole) => void;
 }
 
 type Kind = ShareScope['kind'];
 
-export function ShareForm({ documents, initialDocuments, busy, onShare }: ShareFormProps) {
+export function ShareForm({ documents, initialDocuments, busy, allowContributor = true, onShare }: ShareFormProps) {
   const { messages } = useApp();
   const [kind, setKind] = useState<Kind>(initialDocuments.length > 0 ? 'documents' : 'categories');
   const [categories, setCategories] = useState<string[]>([]);
@@ -39,7 +41,7 @@ export function ShareForm({ documents, initialDocuments, busy, onShare }: ShareF
     const endsAt = end === '' ? null : endOfDay(end);
     if (endsAt !== null && (Number.isNaN(endsAt) || endsAt <= Date.now())) { setError(messages.shareEndInPast); return; }
     setError(null);
-    onShare(scope, endsAt, contributor ? 'contributor' : 'reader');
+    onShare(scope, endsAt, allowContributor && contributor ? 'contributor' : 'reader');
   };
   const radio = (value: Kind, label: string) => (
     <label class="choice">
@@ -84,11 +86,17 @@ export function ShareForm({ documents, initialDocuments, busy, onShare }: ShareF
       <label for="share-end">{messages.shareEndLabel}</label>
       <input id="share-end" type="date" min={todayIso()} value={end} aria-describedby="share-end-hint" onInput={(event) => { setEnd(event.currentTarget.value); }} />
       <p id="share-end-hint" class="hint">{messages.shareEndHint}</p>
-      <label class="choice">
-        <input type="checkbox" checked={contributor} aria-describedby="share-contributor-hint" onChange={(event) => { setContributor(event.currentTarget.checked); }} />
-        {messages.shareContributorLabel}
-      </label>
-      <p id="share-contributor-hint" class="hint">{messages.shareContributorHint}</p>
+      {allowContributor
+        ? (
+          <>
+            <label class="choice">
+              <input type="checkbox" checked={contributor} aria-describedby="share-contributor-hint" onChange={(event) => { setContributor(event.currentTarget.checked); }} />
+              {messages.shareContributorLabel}
+            </label>
+            <p id="share-contributor-hint" class="hint">{messages.shareContributorHint}</p>
+          </>
+        )
+        : <p class="hint">{messages.shareRelativeReadOnly}</p>}
       <Alert text={error} />
       <button type="submit" disabled={busy}>{messages.shareSubmit}</button>
     </form>

@@ -1,6 +1,7 @@
 // "Mes partages en cours": with whom, what, until when, whether the fingerprint was checked, and "Révoquer"
 // behind a confirmation that says plainly what revoking cannot do; whether they may add documents; and
-// "Bloquer ce praticien" behind a confirmation that says what blocking does.
+// "Bloquer ce praticien" (a relative, who has no directory name: "Bloquer cette personne") behind a
+// confirmation that says what blocking does.
 import { useState } from 'preact/hooks';
 import { useApp } from '../lib/app-context.ts';
 import { categoryLabel } from '../lib/categories.ts';
@@ -64,7 +65,7 @@ export function ShareList({ shares, busy, onRevoke, onBlock }: ShareListProps) {
               {pending === null && (
                 <div class="actions">
                   <button type="button" class="secondary" disabled={busy} aria-describedby={whoId} onClick={() => { setConfirming({ grantId: share.grantId, action: 'revoke' }); }}>{messages.revoke}</button>
-                  <button type="button" class="secondary" disabled={busy} aria-describedby={whoId} onClick={() => { setConfirming({ grantId: share.grantId, action: 'block' }); }}>{messages.block}</button>
+                  <button type="button" class="secondary" disabled={busy} aria-describedby={whoId} onClick={() => { setConfirming({ grantId: share.grantId, action: 'block' }); }}>{share.name === null ? messages.blockPerson : messages.block}</button>
                 </div>
               )}
             </li>

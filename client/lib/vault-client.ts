@@ -5,7 +5,7 @@
 import type { Operations, OperationName, Results, WorkerFailure, WorkerReply } from '../worker/protocol.ts';
 
 export type {
-  AccountRole, BlockedView, ContactView, DocumentView, FingerprintView, InviteCodeView, InviteView, ManagerView, OpenedFileView, PinState, QuarantinedView,
+  AccountRole, BlockedView, ContactView, DocumentView, FingerprintView, InviteCodeView, InvitePurpose, InviteView, ManagerView, OpenedFileView, PinState, QuarantinedView,
   RecordView, ShareRole, ShareScope, ShareScopeView, ShareView, SharedDocumentView, SharedVaultView, UploadMetadata, VaultChoiceView,
 } from '../worker/protocol.ts';
 export type { PractitionerEntry, PractitionerProfile, Profession } from '../../shared/practitioners.ts';

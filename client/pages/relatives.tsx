@@ -1,5 +1,6 @@
 // "Mes proches": the records a person keeps for a child or a dependent parent. Create one (its own keys,
-// its name sealed: the server never reads it), join one with the code another caregiver gave, and for
+// its name sealed: the server never reads it), join one with the code another caregiver gave (the same
+// field takes a relative's sharing code: what they share then shows in "Partagés avec moi"), and for
 // each record its co-managers and invitations (record-managers.tsx). The vault switcher in the header then
 // chooses which record the other pages act on.
 import { useEffect, useState } from 'preact/hooks';
@@ -8,11 +9,12 @@ import { PageTitle } from '../components/page-title.tsx';
 import { RecordManagers } from '../components/record-managers.tsx';
 import { vaultName } from '../components/vault-switcher.tsx';
 import { useApp } from '../lib/app-context.ts';
+import { fill } from '../lib/fill.ts';
 import { usePageFailure } from '../lib/use-page-failure.ts';
 import { useRequireLogin } from '../lib/use-require-login.ts';
 import { VaultError, vaultClient } from '../lib/vault-client.ts';
 
-const INVALID_CODE = new Set(['FORMAT_INVALID', 'VERSION_UNSUPPORTED', 'NOT_FOUND', 'CONFLICT', 'INVALID_INPUT', 'KEY_CHANGED', 'MANIFEST_MISMATCH']);
+const INVALID_CODE = new Set(['FORMAT_INVALID', 'VERSION_UNSUPPORTED', 'NOT_FOUND', 'CONFLICT', 'INVALID_INPUT', 'KEY_CHANGED', 'MANIFEST_MISMATCH', 'KEY_BUNDLE_INVALID']);
 
 export function Relatives() {
   const loggedIn = useRequireLogin();
@@ -49,15 +51,17 @@ export function Relatives() {
     const trimmed = code.trim();
     if (trimmed === '') { setError(messages.joinCodeMissing); return; }
     void run(async () => {
+      let accepted;
       try {
-        await vaultClient().call('acceptInvite', { code: trimmed });
+        accepted = await vaultClient().call('acceptInvite', { code: trimmed });
       } catch (failure) {
         // A mistyped, expired or already used code: say so, not "integrity".
         if (failure instanceof VaultError && INVALID_CODE.has(failure.code)) { setError(messages.joinCodeInvalid); return; }
         throw failure;
       }
       setCode('');
-      setNotice(messages.joinDone);
+      // The same field takes both kinds of code: say which one this was.
+      setNotice(accepted.purpose === 'share' ? fill(messages.joinShareDone, { owner: accepted.owner }) : messages.joinDone);
     }, messages.working);
   };
 

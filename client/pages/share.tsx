@@ -2,7 +2,8 @@
 // a key that changed blocks sharing until compared again), choose what to share and until when, in one
 // request; below, the current shares and their revocation. Reached from the documents list with
 // ?documents=id,id to share those. A practitioner can be blocked (their share revoked, their pending
-// documents deleted, no new share) and unblocked.
+// documents deleted, no new share) and unblocked. A relative (not in the directory) is reached with a
+// sharing code (relative-share.tsx); once they used it and the fingerprints match, the same form, read only.
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
@@ -10,13 +11,16 @@ import { BlockedList } from '../components/blocked-list.tsx';
 import { ContactCheck } from '../components/contact-check.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { PractitionerSearch } from '../components/practitioner-search.tsx';
+import { RelativeShare } from '../components/relative-share.tsx';
 import { ShareForm } from '../components/share-form.tsx';
 import { ShareList } from '../components/share-list.tsx';
 import { useApp } from '../lib/app-context.ts';
+import { fill } from '../lib/fill.ts';
 import { usePageFailure } from '../lib/use-page-failure.ts';
 import { useRequireLogin } from '../lib/use-require-login.ts';
 import {
-  VaultError, vaultClient, type BlockedView, type ContactView, type DocumentView, type PractitionerEntry, type ShareRole, type ShareScope, type ShareView,
+  VaultError, vaultClient, type BlockedView, type ContactView, type DocumentView, type InviteCodeView, type InviteView, type PractitionerEntry, type ShareRole,
+  type ShareScope, type ShareView,
 } from '../lib/vault-client.ts';
 
 export function Share() {
@@ -29,6 +33,10 @@ export function Share() {
   const [documents, setDocuments] = useState<DocumentView[] | null>(null);
   const [shares, setShares] = useState<ShareView[] | null>(null);
   const [blocked, setBlocked] = useState<BlockedView[]>([]);
+  const [shareCode, setShareCode] = useState<InviteCodeView | null>(null);
+  const [shareInvites, setShareInvites] = useState<InviteView[] | null>(null);
+  /** The relative chosen from a used sharing code; exclusive with `contact`. */
+  const [relative, setRelative] = useState<InviteView | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -47,12 +55,14 @@ export function Share() {
       setShares(await vaultClient().call('listShares', {}));
       setBlocked(await vaultClient().call('listBlocked', {}));
       setDocuments(await vaultClient().call('listDocuments', {}));
+      setShareInvites(await vaultClient().call('listShareInvites', {}));
     });
   }, [loggedIn]);
 
   const search = (text: string) => run(async () => { setResults(await vaultClient().call('searchPractitioners', { query: text })); });
   const pick = (entry: PractitionerEntry) => run(async () => {
     setContact(null);
+    setRelative(null);
     setContact(await vaultClient().call('practitionerContact', { accountId: entry.accountId }));
   });
   const verify = () => run(async () => {
@@ -74,6 +84,26 @@ export function Share() {
     setContact(null);
     setResults(null);
     setShares(await vaultClient().call('listShares', {}));
+    setNotice(messages.shareDone);
+  }, messages.shareWorking);
+  const createShareCode = () => run(async () => {
+    setShareCode(await vaultClient().call('createShareInvite', {}));
+    setShareInvites(await vaultClient().call('listShareInvites', {}));
+  });
+  const chooseRelative = (invite: InviteView) => {
+    setContact(null);
+    setResults(null);
+    setRelative(invite);
+    setTimeout(() => { document.getElementById('share-relative-title')?.focus(); }, 0);
+  };
+  /** The relative's proof is checked again in the Worker; the used code goes with the grant (server). */
+  const shareWithRelative = (scope: ShareScope, endsAt: number | null) => run(async () => {
+    if (relative === null) return;
+    await vaultClient().call('shareWithInvitee', { inviteId: relative.inviteId, scope, endsAt });
+    setRelative(null);
+    setShareCode(null);
+    setShares(await vaultClient().call('listShares', {}));
+    setShareInvites(await vaultClient().call('listShareInvites', {}));
     setNotice(messages.shareDone);
   }, messages.shareWorking);
   const revoke = (entry: ShareView) => run(async () => {
@@ -112,6 +142,14 @@ export function Share() {
             </section>
           )}
         </>
+      )}
+      <RelativeShare code={shareCode} invites={shareInvites} busy={busy !== null} onCreate={() => { void createShareCode(); }} onChoose={chooseRelative} />
+      {relative !== null && relative.invitee !== null && (
+        <section class="share-relative" aria-labelledby="share-relative-title">
+          <h2 id="share-relative-title" tabIndex={-1}>{fill(messages.shareRelativeTitle, { account: relative.invitee.accountId })}</h2>
+          <ShareForm documents={documents} initialDocuments={initialDocuments} busy={busy !== null} allowContributor={false}
+            onShare={(scope, endsAt) => { void shareWithRelative(scope, endsAt); }} />
+        </section>
       )}
       <ShareList shares={shares} busy={busy !== null} onRevoke={(entry) => { void revoke(entry); }} onBlock={(entry) => { void block(entry); }} />
       <BlockedList blocked={blocked} busy={busy !== null} onUnblock={(entry) => { void unblock(entry); }} />

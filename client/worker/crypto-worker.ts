@@ -19,6 +19,7 @@ import {
   acceptInviteCode, addManagerFrom, createInviteFor, createRecordOf, listInvitesView, listManagersView, listVaultsView, removeManagerOf,
 } from './record-operations.ts';
 import { deleteContributionOf, listBlockedView, listRecordView, setBlockedOf, setHiddenFromPractitionersOf, setHiddenOf } from './record-view-operations.ts';
+import { createShareCode, invitesView, shareWithRelative } from './relative-share-operations.ts';
 import { Session } from './session.ts';
 import { listSharesView, listSharedWithMeView, openSharedFile, revokeShareOf, shareWithScope } from './sharing-operations.ts';
 import type { Operations, OperationName, Results, WorkerFailure, WorkerReply, WorkerRequest } from './protocol.ts';
@@ -118,6 +119,9 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   createInvite: async ({ vaultId }) => createInviteFor(api, unlocked(), vaultId),
   acceptInvite: async ({ code }) => acceptInviteCode(api, unlocked(), code),
   listInvites: async ({ vaultId }) => listInvitesView(api, unlocked(), vaultId),
+  createShareInvite: async () => createShareCode(api, unlocked()),
+  listShareInvites: async () => invitesView(api, unlocked(), 'share'),
+  shareWithInvitee: async (input) => shareWithRelative(api, unlocked(), input),
   addManager: async (input) => { await addManagerFrom(api, unlocked(), input); return null; },
   listManagers: async ({ vaultId }) => listManagersView(api, unlocked(), vaultId),
   removeManager: async ({ vaultId, accountId }) => { await removeManagerOf(api, unlocked(), vaultId, accountId); return null; },

@@ -48,9 +48,13 @@ export interface InviteCodeView {
   expiresAt: number;
 }
 
+/** What a code is for: joining a record as co-manager, or letting its owner share documents with you. */
+export type InvitePurpose = 'manager' | 'share';
+
 /** A pending invitation; once accepted, the invitee's account and the fingerprint of their keys to compare. */
 export interface InviteView {
   inviteId: string;
+  purpose: InvitePurpose;
   createdAt: number;
   expiresAt: number;
   /** 'refused': someone answered, but not with the proof of this code's holder (never added). */
@@ -182,8 +186,16 @@ export interface Operations {
   setBlocked: { accountId: string; blocked: boolean };
   createRecord: { name: string };
   createInvite: { vaultId: string };
+  /** Either kind of code; the answer says which it was. */
   acceptInvite: { code: string };
+  /** The co-manager invitations of a record. */
   listInvites: { vaultId: string };
+  /** A sharing code of the selected record, for a relative (who is not in the directory). */
+  createShareInvite: Record<string, never>;
+  /** The selected record's sharing codes; once used, the relative's fingerprint to compare. */
+  listShareInvites: Record<string, never>;
+  /** Shares read-only with the relative who used this sharing code (their proof checked again). */
+  shareWithInvitee: { inviteId: string; scope: ShareScope; endsAt: number | null };
   addManager: { vaultId: string; inviteId: string; startsAt: number | null; endsAt: number | null };
   listManagers: { vaultId: string };
   /** Removes a co-manager; with one's own account id, leaves the record. */
@@ -225,8 +237,12 @@ export interface Results {
   setBlocked: null;
   createRecord: { vaultId: string };
   createInvite: InviteCodeView;
-  acceptInvite: { vaultId: string };
+  /** 'share': `owner` (the account, or the record's id) may now share with me. */
+  acceptInvite: { vaultId: string; purpose: InvitePurpose; owner: string };
   listInvites: InviteView[];
+  createShareInvite: InviteCodeView;
+  listShareInvites: InviteView[];
+  shareWithInvitee: { grantId: string };
   addManager: null;
   listManagers: ManagerView[];
   removeManager: null;

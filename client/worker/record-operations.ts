@@ -1,12 +1,12 @@
 // The Worker's side of relatives' records: the records this person manages (for the vault switcher),
 // creating one, invitations and co-managers. Every check is client/core's (managed-vaults.ts,
 // record-managers.ts); this file adapts views and keeps the records' seeds in the Session.
-import { fingerprintQrPayload } from '../../crypto/fingerprint.ts';
 import type { ApiClient } from '../core/api.ts';
 import { createRecord, listVaults } from '../core/managed-vaults.ts';
 import { acceptInvite, addManager, createInvite, listInvites, listManagers, removeManager } from '../core/record-managers.ts';
+import { invitesView } from './relative-share-operations.ts';
 import type { Session } from './session.ts';
-import type { InviteCodeView, InviteView, ManagerView, VaultChoiceView } from './protocol.ts';
+import type { InviteCodeView, InvitePurpose, InviteView, ManagerView, VaultChoiceView } from './protocol.ts';
 
 /** An invitation lasts two days: long enough to reach the other caregiver, short enough to expire unused. */
 const INVITE_LIFETIME_MS = 2 * 24 * 3600 * 1000;
@@ -32,16 +32,15 @@ export async function createInviteFor(api: ApiClient, session: Session, vaultId:
   return { inviteId, code, expiresAt };
 }
 
-export async function acceptInviteCode(api: ApiClient, session: Session, code: string): Promise<{ vaultId: string }> {
-  return acceptInvite(api, session.account, session.pins, code);
+/** Either kind of code; `owner` names who may now share with this account (a person, or a record's id). */
+export async function acceptInviteCode(api: ApiClient, session: Session, code: string): Promise<{ vaultId: string; purpose: InvitePurpose; owner: string }> {
+  const { vaultId, purpose, owner } = await acceptInvite(api, session.account, session.pins, code);
+  return { vaultId, purpose, owner: owner.accountId };
 }
 
-export async function listInvitesView(api: ApiClient, session: Session, vaultId: string): Promise<InviteView[]> {
-  const invites = await listInvites(api, session.owner(vaultId));
-  return invites.map(({ inviteId, createdAt, expiresAt, status, invitee }) => ({
-    inviteId, createdAt, expiresAt, status,
-    invitee: invitee === null ? null : { accountId: invitee.accountId, fingerprint: { number: invitee.fingerprint, qrPayload: fingerprintQrPayload(invitee.bundle) } },
-  }));
+/** The record's co-manager invitations (its sharing codes are on "Partager"). */
+export function listInvitesView(api: ApiClient, session: Session, vaultId: string): Promise<InviteView[]> {
+  return invitesView(api, session, 'manager', vaultId);
 }
 
 /** Adds the invitee of an accepted invitation, its proof checked again by client/core. */

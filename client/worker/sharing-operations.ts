@@ -25,7 +25,7 @@ async function viewOf(share: ShareSummary, practitioner: Practitioner | null, pi
   const scope: ShareScopeView = share.scope.kind === 'documents' ? { kind: 'documents', documentCount: share.documentCount } : share.scope;
   return {
     grantId: share.grantId, recipientAccountId: share.recipientAccountId, name: practitioner?.entry.name ?? null, scope,
-    endsAt: share.endsAt, role: share.role, active: share.active, documentCount: share.documentCount, pin: await pinState(pins, practitioner),
+    endsAt: share.endsAt, role: share.role, active: share.active, documentCount: share.documentCount, pin: await pinState(pins, share.recipientAccountId, practitioner),
   };
 }
 
@@ -44,10 +44,14 @@ async function directoryEntry(api: ApiClient, accountId: string): Promise<Practi
   }
 }
 
-async function pinState(pins: PinStore, practitioner: Practitioner | null): Promise<PinState> {
-  if (practitioner === null) return 'unverified';
-  const pin = await pins.get(practitioner.entry.accountId);
+/**
+ * A practitioner's served keys against the pin; a relative (no directory entry, their bundle came with the
+ * sharing code's proof and was checked against the pin when sharing) by the pin alone.
+ */
+async function pinState(pins: PinStore, accountId: string, practitioner: Practitioner | null): Promise<PinState> {
+  const pin = await pins.get(accountId);
   if (pin === undefined) return 'unverified';
+  if (practitioner === null) return pin.verified ? 'verified' : 'unverified';
   if (!constantTimeEqual(pin.keysHash, keysHash(practitioner.bundle))) return 'changed';
   return pin.verified ? 'verified' : 'unverified';
 }

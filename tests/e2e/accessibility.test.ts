@@ -8,7 +8,9 @@
 // the second slice: the practitioner's "add a document" form, the patient's list with a document added by
 // the practitioner, hidden ones and a document hidden from practitioners, blocking with its confirmation,
 // and "Mes proches" (a record created, the vault switcher, an invitation code, a code refused, an accepted
-// invitation with the fingerprint to compare and its dates, the co-managers).
+// invitation with the fingerprint to compare and its dates, the co-managers). Last, sharing with a relative
+// (a sharing code on "Partager", the code accepted in "Mes proches", the fingerprint to compare, the
+// read-only form, and "Partagés avec moi" as a patient sees it).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +43,8 @@ const PREVIEWED = { fr: { title: 'ordonnance-janvier', shown: '.preview canvas' 
 const PRACTITIONER = 'soignante@example.org';
 const PRACTITIONER_NAME = 'Dr Jeanne Accessible';
 const RPPS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((key) => `1002003004${key}`).find(isValidRpps) ?? '';
+// A relative (another patient account) the patient shares with through a sharing code.
+const RELATIVE = 'proche.accessible@example.org';
 
 let server: WebServer;
 let browser: Browser;
@@ -447,6 +451,44 @@ describe('accessibility of the web app (axe-core, WCAG 2.1 AA)', () => {
     await navigate(fr.navDocuments);
     await page.getByText(fr.documentsEmpty).waitFor({ timeout: SLOW });
     problems.push(...await auditBoth('documents of a relative’s record, empty', 'documentsTitle'));
+    expect(problems).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+
+  it('sharing with a relative, in French and in English: a sharing code, the code accepted, the fingerprint to compare, the read-only form, and what the relative sees', async () => {
+    const problems: string[] = [];
+    await switchAccount(ACCOUNT, 'documentsTitle');
+    await navigate(fr.navShare);
+    await page.getByRole('button', { name: fr.shareCodeCreate }).click({ timeout: SLOW });
+    const code = (await page.getByTestId('invite-code').textContent({ timeout: SLOW })) ?? '';
+    problems.push(...await auditBoth('share, a sharing code for a relative', 'shareTitle'));
+    await page.getByRole('button', { name: fr.navLogOut }).click();
+    await navigate(fr.navSignUp);
+    await page.getByLabel(fr.accountIdLabel).fill(RELATIVE);
+    await page.getByLabel(fr.passwordLabel, { exact: true }).fill(PASSWORD);
+    await page.getByLabel(fr.passwordAgainLabel).fill(PASSWORD);
+    await page.getByRole('button', { name: fr.signUpSubmit }).click();
+    await page.getByRole('button', { name: fr.recoveryConfirm }).click({ timeout: SLOW });
+    await switchAccount(RELATIVE, 'documentsTitle');
+    await navigate(fr.navRelatives);
+    await page.getByLabel(fr.joinCodeLabel).fill(code);
+    await page.getByRole('button', { name: fr.joinSubmit }).click();
+    await page.getByRole('status').filter({ hasText: fr.joinShareDone.replace('{owner}', ACCOUNT) }).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('relatives, a sharing code accepted', 'relativesTitle'));
+    await switchAccount(ACCOUNT, 'documentsTitle');
+    await navigate(fr.navShare);
+    await page.getByRole('button', { name: fr.shareWithRelative }).waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('share, a used sharing code to compare', 'shareTitle'));
+    await page.getByRole('button', { name: fr.shareWithRelative }).click();
+    await page.getByText(fr.shareRelativeReadOnly).waitFor();
+    problems.push(...await auditBoth('share, the read-only form for a relative', 'shareTitle'));
+    await page.getByLabel(fr.shareWhatAll).check();
+    await page.getByRole('button', { name: fr.shareSubmit, exact: true }).click();
+    await page.getByRole('status').filter({ hasText: fr.shareDone }).waitFor({ timeout: SLOW });
+    await switchAccount(RELATIVE, 'documentsTitle');
+    await navigate(fr.navSharedWithMe);
+    await page.locator('.shared-vault .document').first().waitFor({ timeout: SLOW });
+    problems.push(...await auditBoth('shared with me, from a relative', 'sharedTitle'));
     expect(problems).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 300_000);

@@ -341,7 +341,7 @@ describe('sharing with a practitioner, in two Chromium browsers', () => {
     await navigate(patient, 'Mes documents');
     const item = patient.locator('.document').filter({ hasText: IMAGE_TITLE });
     await item.getByRole('link', { name: 'Partager' }).click({ timeout: SLOW });
-    await patient.getByRole('heading', { level: 1, name: 'Partager avec un professionnel de santé' }).waitFor();
+    await patient.getByRole('heading', { level: 1, name: 'Partager mes documents' }).waitFor();
     await pickPractitioner(false);
     await patient.getByRole('status').filter({ hasText: 'Empreinte vérifiée avec le praticien.' }).waitFor();
     expect(await patient.getByLabel('Des documents choisis').isChecked()).toBe(true);
