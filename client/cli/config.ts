@@ -20,6 +20,8 @@ const serverEntrySchema = z.strictObject({
   heads: z.record(z.string(), storedHeadSchema),
   /** The access-history head last verified, keyed by vault id (absent in files of older versions). */
   histories: z.record(z.string(), storedHeadSchema).optional(),
+  /** The vault-settings sequence last accepted, keyed by vault id (a replayed older one is ROLLBACK). */
+  settings: z.record(z.string(), z.number().int().nonnegative()).optional(),
   /** Pinned contact keys: by own account id, then by the contact's account id. */
   pins: z.record(z.string(), z.record(z.string(), storedPinSchema)).optional(),
 });

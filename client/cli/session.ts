@@ -4,6 +4,7 @@ import { logIn, type UnlockedAccount } from '../core/account.ts';
 import { createApiClient, type ApiClient, type FetchLike } from '../core/api.ts';
 import { loadPin, storePin, type PinStore } from '../core/pins.ts';
 import { loadHead, storeHead, type VaultState } from '../core/vault.ts';
+import type { SettingsState } from '../core/vault-settings.ts';
 import type { ConfigStore } from './config.ts';
 import { CliError, EXIT } from './errors.ts';
 import { readPassword } from './prompt.ts';
@@ -20,8 +21,8 @@ export interface CliContext {
 export interface Unlocked {
   api: ApiClient;
   account: UnlockedAccount;
-  state: VaultState;
-  /** Persists the vault and history heads the command reached. */
+  state: VaultState & SettingsState;
+  /** Persists the vault, history and settings heads the command reached. */
   save(): void;
 }
 
@@ -39,9 +40,11 @@ export async function unlock(context: CliContext): Promise<Unlocked> {
   context.store.set(context.server, { ...entry, token: api.token, vaultId: account.vaultId });
   const stored = entry.heads[account.vaultId];
   const storedHistory = entry.histories?.[account.vaultId];
-  const state: VaultState = {
+  const storedSettings = entry.settings?.[account.vaultId];
+  const state: VaultState & SettingsState = {
     ...(stored === undefined ? {} : { head: loadHead(stored) }),
     ...(storedHistory === undefined ? {} : { history: loadHead(storedHistory) }),
+    ...(storedSettings === undefined ? {} : { settingsSequence: storedSettings }),
   };
   return {
     api, account, state,
@@ -49,7 +52,8 @@ export async function unlock(context: CliContext): Promise<Unlocked> {
       const latest = context.store.get(context.server);
       const heads = state.head === undefined ? latest.heads : { ...latest.heads, [account.vaultId]: storeHead(state.head) };
       const histories = state.history === undefined ? latest.histories : { ...latest.histories, [account.vaultId]: storeHead(state.history) };
-      context.store.set(context.server, { ...latest, heads, ...(histories === undefined ? {} : { histories }) });
+      const settings = state.settingsSequence === undefined ? latest.settings : { ...latest.settings, [account.vaultId]: state.settingsSequence };
+      context.store.set(context.server, { ...latest, heads, ...(histories === undefined ? {} : { histories }), ...(settings === undefined ? {} : { settings }) });
     },
   };
 }
