@@ -9,19 +9,17 @@
 // title and only "Supprimer" (ATK-06). Titles, file names and bytes hold canaries that must appear
 // nowhere in DATA_DIR, the server's output or any request body (ATK-34).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from './browser.ts';
+import type { Browser } from './browser.ts';
+import { expectNoCanaryLeaked } from './canary-check.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
-import { filesUnder } from './files-under.ts';
+import { SLOW, addDocuments, navigate, openRecordedBrowsers, signUpAndLogIn, type Recording } from './flows.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { isValidRpps } from '../../shared/practitioners.ts';
 
-const SLOW = 40_000;
 const PRACTITIONER = 'dr.durand@example.org';
 const PATIENT = 'patient.contrib@example.org';
-const PASSWORD = 'une phrase de passe assez longue';
 const NAME = 'Dr Paul Durand';
 const RPPS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((key) => `1007654321${key}`).find(isValidRpps) ?? '';
 const canary = (label: string) => `CANARY-${label}-${randomBytes(6).toString('hex')}`;
@@ -43,25 +41,13 @@ let practitionerBrowser: Browser;
 let patientBrowser: Browser;
 let practitioner: Page;
 let patient: Page;
-const pageErrors: string[] = [];
-const sent: { request: string; body: Buffer }[] = [];
+const recording: Recording = { sent: [], pageErrors: [] };
 
 beforeAll(async () => {
   server = await startServerProcess();
-  practitionerBrowser = await launchChromium();
-  patientBrowser = await launchChromium();
-  practitioner = await practitionerBrowser.context.newPage();
-  patient = await patientBrowser.context.newPage();
-  for (const browser of [practitionerBrowser, patientBrowser]) {
-    browser.context.on('request', (request) => {
-      sent.push({ request: `${request.method()} ${new URL(request.url()).pathname}`, body: request.postDataBuffer() ?? Buffer.alloc(0) });
-    });
-  }
-  for (const page of [practitioner, patient]) {
-    page.on('pageerror', (error) => { pageErrors.push(error.message); });
-    page.on('console', (message) => { if (message.type() === 'error' && !/favicon|status of 40[14]/.test(message.text())) pageErrors.push(message.text()); });
-    await page.goto(server.url);
-  }
+  const opened = await openRecordedBrowsers(['practitioner', 'patient'], server.url, recording);
+  ({ browser: practitionerBrowser, page: practitioner } = opened.practitioner);
+  ({ browser: patientBrowser, page: patient } = opened.patient);
 }, 120_000);
 
 afterAll(async () => {
@@ -69,25 +55,6 @@ afterAll(async () => {
   await patientBrowser.close();
   await server.close();
 });
-
-async function navigate(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
-}
-
-async function signUpAndLogIn(page: Page, accountId: string, asPractitioner: boolean): Promise<void> {
-  await navigate(page, 'Créer un compte');
-  if (asPractitioner) await page.getByLabel('Je suis un professionnel de santé').check();
-  await page.getByLabel('Identifiant').fill(accountId);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Mot de passe (encore)').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('button', { name: 'J’ai noté mes mots' }).click({ timeout: SLOW });
-  await page.getByText('Compte créé. Connectez-vous pour ouvrir votre coffre.').waitFor();
-  await page.getByLabel('Identifiant').fill(accountId);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { level: 1, name: asPractitioner ? 'Partagés avec moi' : 'Mes documents' }).waitFor({ timeout: SLOW });
-}
 
 /** The titles under "Partagés avec moi" (the page opened afresh). */
 async function sharedWithMe(): Promise<string[]> {
@@ -119,15 +86,7 @@ describe('a practitioner adds documents; the patient hides and blocks, in two Ch
     await practitioner.getByRole('status').filter({ hasText: 'Votre profil est publié dans l’annuaire.' }).waitFor({ timeout: SLOW });
 
     await signUpAndLogIn(patient, PATIENT, false);
-    await navigate(patient, 'Ajouter des documents');
-    await patient.getByLabel('Fichiers').setInputFiles([LAB, IMAGE]);
-    const rows = patient.locator('.file-row');
-    await rows.nth(0).getByLabel('Titre').fill(LAB_TITLE);
-    await rows.nth(0).getByLabel('Catégorie').selectOption('11502-2');
-    await rows.nth(1).getByLabel('Titre').fill(IMAGE_TITLE);
-    await rows.nth(1).getByLabel('Catégorie').selectOption('18748-4');
-    await patient.getByRole('button', { name: 'Chiffrer et envoyer' }).click();
-    await patient.getByText('Tous les documents ont été ajoutés.').waitFor({ timeout: SLOW });
+    await addDocuments(patient, [{ file: LAB, title: LAB_TITLE, category: '11502-2' }, { file: IMAGE, title: IMAGE_TITLE, category: '18748-4' }]);
 
     await navigate(patient, 'Partager');
     await patient.getByLabel('Rechercher dans l’annuaire').fill('durand nantes');
@@ -246,17 +205,7 @@ describe('a practitioner adds documents; the patient hides and blocks, in two Ch
   }, 120_000);
 
   it('ATK-34 leaves no canary in DATA_DIR, in what the server printed, nor in any request body', () => {
-    const files = filesUnder(server.dataDir);
-    expect(files.some((path) => path.includes('blobs'))).toBe(true);
-    const values = Object.values(CANARIES);
-    const found = files.flatMap((path) => {
-      const bytes = readFileSync(path);
-      return values.filter((value) => bytes.includes(value)).map((value) => `${value} in ${path}`);
-    });
-    expect(found).toEqual([]);
-    expect(values.filter((value) => server.output().includes(value))).toEqual([]);
-    const leaks = sent.flatMap(({ request, body }) => [...values, PASSWORD].filter((value) => body.includes(value)).map((value) => `${value} in ${request}`));
-    expect(leaks).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expectNoCanaryLeaked({ server, canaries: CANARIES, sent: recording.sent });
+    expect(recording.pageErrors).toEqual([]);
   });
 });

@@ -11,16 +11,14 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from './browser.ts';
+import type { Browser } from './browser.ts';
+import { expectNoCanaryLeaked } from './canary-check.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
-import { filesUnder } from './files-under.ts';
+import { SLOW, accessHistory, addDocuments, done, localDate, navigate, openRecordedBrowsers, signUpAndLogIn, type Recording } from './flows.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 
-const SLOW = 40_000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const PATIENT = 'patiente.proche@example.org';
 const RELATIVE = 'fils.proche@example.org';
-const PASSWORD = 'une phrase de passe assez longue';
 const canary = (label: string) => `CANARY-${label}-${randomBytes(6).toString('hex')}`;
 const CANARIES = {
   labBody: canary('labbody'), labTitle: canary('labtitle'), labName: canary('labname'),
@@ -36,25 +34,13 @@ let patientBrowser: Browser;
 let relativeBrowser: Browser;
 let patient: Page;
 let relative: Page;
-const pageErrors: string[] = [];
-const sent: { request: string; body: Buffer }[] = [];
+const recording: Recording = { sent: [], pageErrors: [] };
 
 beforeAll(async () => {
   server = await startServerProcess();
-  patientBrowser = await launchChromium();
-  relativeBrowser = await launchChromium();
-  patient = await patientBrowser.context.newPage();
-  relative = await relativeBrowser.context.newPage();
-  for (const browser of [patientBrowser, relativeBrowser]) {
-    browser.context.on('request', (request) => {
-      sent.push({ request: `${request.method()} ${new URL(request.url()).pathname}`, body: request.postDataBuffer() ?? Buffer.alloc(0) });
-    });
-  }
-  for (const page of [patient, relative]) {
-    page.on('pageerror', (error) => { pageErrors.push(error.message); });
-    page.on('console', (message) => { if (message.type() === 'error' && !/favicon|status of 40[14]/.test(message.text())) pageErrors.push(message.text()); });
-    await page.goto(server.url);
-  }
+  const opened = await openRecordedBrowsers(['patient', 'relative'], server.url, recording);
+  ({ browser: patientBrowser, page: patient } = opened.patient);
+  ({ browser: relativeBrowser, page: relative } = opened.relative);
 }, 120_000);
 
 afterAll(async () => {
@@ -62,31 +48,6 @@ afterAll(async () => {
   await relativeBrowser.close();
   await server.close();
 });
-
-async function navigate(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
-}
-
-async function signUpAndLogIn(page: Page, accountId: string): Promise<void> {
-  await navigate(page, 'Créer un compte');
-  await page.getByLabel('Identifiant').fill(accountId);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Mot de passe (encore)').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('button', { name: 'J’ai noté mes mots' }).click({ timeout: SLOW });
-  await page.getByText('Compte créé. Connectez-vous pour ouvrir votre coffre.').waitFor();
-  await page.getByLabel('Identifiant').fill(accountId);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Mes documents' }).waitFor({ timeout: SLOW });
-}
-
-/** Waits for the status line `text`; an alert shown instead fails at once, with its sentence. */
-async function done(page: Page, text: string): Promise<void> {
-  const alert = page.getByRole('alert');
-  await page.getByRole('status').filter({ hasText: text }).or(alert).first().waitFor({ timeout: SLOW });
-  expect(await alert.allTextContents()).toEqual([]);
-}
 
 /** The patient's "Partager" page, opened afresh so it reads the sharing codes again. */
 async function sharePage(): Promise<void> {
@@ -96,27 +57,13 @@ async function sharePage(): Promise<void> {
   await patient.getByRole('heading', { level: 1, name: 'Partager mes documents' }).waitFor();
 }
 
-/** YYYY-MM-DD, `days` from today in local time (what the date field takes). */
-function localDate(days: number): string {
-  const date = new Date(Date.now() + days * DAY_MS);
-  return `${String(date.getFullYear())}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-}
-
 let code = '';
 let relativeFingerprint = '';
 
 describe('sharing with a relative through a sharing code, in two Chromium browsers', () => {
   it('the patient adds documents in two categories and creates a sharing code, shown as text and QR with its expiry', async () => {
     await signUpAndLogIn(patient, PATIENT);
-    await navigate(patient, 'Ajouter des documents');
-    await patient.getByLabel('Fichiers').setInputFiles([LAB, IMAGE]);
-    const rows = patient.locator('.file-row');
-    await rows.nth(0).getByLabel('Titre').fill(LAB_TITLE);
-    await rows.nth(0).getByLabel('Catégorie').selectOption('11502-2');
-    await rows.nth(1).getByLabel('Titre').fill(IMAGE_TITLE);
-    await rows.nth(1).getByLabel('Catégorie').selectOption('18748-4');
-    await patient.getByRole('button', { name: 'Chiffrer et envoyer' }).click();
-    await patient.getByText('Tous les documents ont été ajoutés.').waitFor({ timeout: SLOW });
+    await addDocuments(patient, [{ file: LAB, title: LAB_TITLE, category: '11502-2' }, { file: IMAGE, title: IMAGE_TITLE, category: '18748-4' }]);
 
     await sharePage();
     const section = patient.getByRole('region', { name: 'Partager avec un proche' });
@@ -197,28 +144,15 @@ describe('sharing with a relative through a sharing code, in two Chromium browse
   }, 120_000);
 
   it('the patient’s access history names the relative who read the document, and only that one', async () => {
-    await navigate(patient, 'Historique des accès');
-    const rows = patient.locator('table.history tbody tr');
-    await rows.first().waitFor({ timeout: SLOW });
-    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+    const cells = await accessHistory(patient);
     expect(cells).toContainEqual([RELATIVE, 'Contenu téléchargé', LAB_TITLE]);
     expect(cells.some(([who, , what]) => who === RELATIVE && what === IMAGE_TITLE)).toBe(false);
   }, 60_000);
 
   it('ATK-34 leaves no canary in DATA_DIR, in what the server printed, nor in any request body', () => {
-    const files = filesUnder(server.dataDir);
-    expect(files.some((path) => path.includes('blobs'))).toBe(true);
-    const values = Object.values(CANARIES);
-    const found = files.flatMap((path) => {
-      const bytes = readFileSync(path);
-      return values.filter((value) => bytes.includes(value)).map((value) => `${value} in ${path}`);
-    });
-    expect(found).toEqual([]);
-    expect(values.filter((value) => server.output().includes(value))).toEqual([]);
-    const leaks = sent.flatMap(({ request, body }) => [...values, PASSWORD].filter((value) => body.includes(value)).map((value) => `${value} in ${request}`));
-    expect(leaks).toEqual([]);
+    expectNoCanaryLeaked({ server, canaries: CANARIES, sent: recording.sent });
     // The sharing code is a secret between the two people: it never reaches the server either.
-    expect(sent.filter(({ body }) => body.includes(code)).map(({ request }) => request)).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(recording.sent.filter(({ body }) => body.includes(code)).map(({ request }) => request)).toEqual([]);
+    expect(recording.pageErrors).toEqual([]);
   });
 });

@@ -11,19 +11,18 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type Browser } from './browser.ts';
+import type { Browser } from './browser.ts';
+import { expectNoCanaryLeaked } from './canary-check.ts';
 import { buildPdf } from './fixtures.ts';
-import { filesUnder } from './files-under.ts';
+import { SLOW, accessHistory, addDocuments, done, navigate, openRecordedBrowsers, signUpAndLogIn, type Recording } from './flows.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { isValidRpps } from '../../shared/practitioners.ts';
 
-const SLOW = 40_000;
 const FIRST = 'parent.un@example.org';
 const SECOND = 'parent.deux@example.org';
 const PEDIATRICIAN = 'dr.petit@example.org';
 const PEDIATRICIAN_NAME = 'Dr Anne Petit';
 const RPPS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((key) => `1001122334${key}`).find(isValidRpps) ?? '';
-const PASSWORD = 'une phrase de passe assez longue';
 const canary = (label: string) => `CANARY-${label}-${randomBytes(6).toString('hex')}`;
 const CANARIES = { child: canary('child'), body: canary('body'), title: canary('title'), name: canary('name') };
 const CHILD = `Léa ${CANARIES.child}`;
@@ -37,27 +36,14 @@ let pediatricianBrowser: Browser;
 let first: Page;
 let second: Page;
 let pediatrician: Page;
-const pageErrors: string[] = [];
-const sent: { request: string; body: Buffer }[] = [];
+const recording: Recording = { sent: [], pageErrors: [] };
 
 beforeAll(async () => {
   server = await startServerProcess();
-  firstBrowser = await launchChromium();
-  secondBrowser = await launchChromium();
-  pediatricianBrowser = await launchChromium();
-  first = await firstBrowser.context.newPage();
-  second = await secondBrowser.context.newPage();
-  pediatrician = await pediatricianBrowser.context.newPage();
-  for (const browser of [firstBrowser, secondBrowser, pediatricianBrowser]) {
-    browser.context.on('request', (request) => {
-      sent.push({ request: `${request.method()} ${new URL(request.url()).pathname}`, body: request.postDataBuffer() ?? Buffer.alloc(0) });
-    });
-  }
-  for (const page of [first, second, pediatrician]) {
-    page.on('pageerror', (error) => { pageErrors.push(error.message); });
-    page.on('console', (message) => { if (message.type() === 'error' && !/favicon|status of 40[14]/.test(message.text())) pageErrors.push(message.text()); });
-    await page.goto(server.url);
-  }
+  const opened = await openRecordedBrowsers(['first', 'second', 'pediatrician'], server.url, recording);
+  ({ browser: firstBrowser, page: first } = opened.first);
+  ({ browser: secondBrowser, page: second } = opened.second);
+  ({ browser: pediatricianBrowser, page: pediatrician } = opened.pediatrician);
 }, 120_000);
 
 afterAll(async () => {
@@ -66,25 +52,6 @@ afterAll(async () => {
   await pediatricianBrowser.close();
   await server.close();
 });
-
-async function navigate(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
-}
-
-async function signUpAndLogIn(page: Page, accountId: string, asPractitioner = false): Promise<void> {
-  await navigate(page, 'Créer un compte');
-  if (asPractitioner) await page.getByLabel('Je suis un professionnel de santé').check();
-  await page.getByLabel('Identifiant').fill(accountId);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Mot de passe (encore)').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('button', { name: 'J’ai noté mes mots' }).click({ timeout: SLOW });
-  await page.getByText('Compte créé. Connectez-vous pour ouvrir votre coffre.').waitFor();
-  await page.getByLabel('Identifiant').fill(accountId);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { level: 1, name: asPractitioner ? 'Partagés avec moi' : 'Mes documents' }).waitFor({ timeout: SLOW });
-}
 
 /** Chooses a record in the header's switcher, then opens "Mes documents" and returns the titles listed. */
 async function documentsOf(page: Page, record: string): Promise<string[]> {
@@ -105,13 +72,6 @@ async function recordSection(page: Page) {
   return section;
 }
 
-/** Waits for the status line `text`; an alert shown instead fails at once, with its sentence. */
-async function done(page: Page, text: string): Promise<void> {
-  const alert = page.getByRole('alert');
-  await page.getByRole('status').filter({ hasText: text }).or(alert).first().waitFor({ timeout: SLOW });
-  expect(await alert.allTextContents()).toEqual([]);
-}
-
 let code = '';
 
 describe('a relative’s record kept by two parents and shared with a pediatrician, in three Chromium browsers', () => {
@@ -128,12 +88,7 @@ describe('a relative’s record kept by two parents and shared with a pediatrici
     expect(options).toEqual(['Mon dossier', CHILD]);
 
     expect(await documentsOf(first, CHILD)).toEqual([]);
-    await navigate(first, 'Ajouter des documents');
-    await first.getByLabel('Fichiers').setInputFiles([VACCINES]);
-    await first.locator('.file-row').getByLabel('Titre').fill(VACCINES_TITLE);
-    await first.locator('.file-row').getByLabel('Catégorie').selectOption('11369-6');
-    await first.getByRole('button', { name: 'Chiffrer et envoyer' }).click();
-    await first.getByText('Tous les documents ont été ajoutés.').waitFor({ timeout: SLOW });
+    await addDocuments(first, [{ file: VACCINES, title: VACCINES_TITLE, category: '11369-6' }]);
     expect(await documentsOf(first, CHILD)).toEqual([VACCINES_TITLE]);
     expect(await documentsOf(first, 'Mon dossier')).toEqual([]);
   }, 180_000);
@@ -236,10 +191,7 @@ describe('a relative’s record kept by two parents and shared with a pediatrici
   it('the child’s access history, seen by the first parent, names the second parent who read the document', async () => {
     await first.getByLabel('Dossier affiché').selectOption({ label: CHILD });
     await first.getByRole('button', { name: 'Afficher', exact: true }).click();
-    await navigate(first, 'Historique des accès');
-    const rows = first.locator('table.history tbody tr');
-    await rows.first().waitFor({ timeout: SLOW });
-    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+    const cells = await accessHistory(first);
     expect(cells).toContainEqual([SECOND, 'Contenu téléchargé', VACCINES_TITLE]);
   }, 60_000);
 
@@ -262,17 +214,7 @@ describe('a relative’s record kept by two parents and shared with a pediatrici
   }, 120_000);
 
   it('ATK-34 leaves no canary (the child’s name included) in DATA_DIR, in what the server printed, nor in any request body', () => {
-    const files = filesUnder(server.dataDir);
-    expect(files.some((path) => path.includes('blobs'))).toBe(true);
-    const values = Object.values(CANARIES);
-    const found = files.flatMap((path) => {
-      const bytes = readFileSync(path);
-      return values.filter((value) => bytes.includes(value)).map((value) => `${value} in ${path}`);
-    });
-    expect(found).toEqual([]);
-    expect(values.filter((value) => server.output().includes(value))).toEqual([]);
-    const leaks = sent.flatMap(({ request, body }) => [...values, PASSWORD].filter((value) => body.includes(value)).map((value) => `${value} in ${request}`));
-    expect(leaks).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expectNoCanaryLeaked({ server, canaries: CANARIES, sent: recording.sent });
+    expect(recording.pageErrors).toEqual([]);
   });
 });

@@ -19,18 +19,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { launchChromium, type Browser } from './browser.ts';
+import type { Browser } from './browser.ts';
+import { expectNoCanaryLeaked } from './canary-check.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
-import { filesUnder } from './files-under.ts';
+import { PASSWORD, SLOW, accessHistory, addDocuments, localDate, logIn, navigate, openRecordedBrowsers, signUp, type Recording } from './flows.ts';
 import { startRestartableServer, type RestartableServer } from './restartable-server.ts';
 import { isValidRpps } from '../../shared/practitioners.ts';
 import { REPO_ROOT } from '../paths.ts';
 
-const SLOW = 40_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PRACTITIONER = 'dr.martin@example.org';
 const PATIENT = 'patiente.partage@example.org';
-const PASSWORD = 'une phrase de passe assez longue';
 const NAME = 'Dr Claire Martin';
 const canary = (label: string) => `CANARY-${label}-${randomBytes(6).toString('hex')}`;
 const CANARIES = {
@@ -64,31 +63,20 @@ let practitionerBrowser: Browser;
 let patientBrowser: Browser;
 let practitioner: Page;
 let patient: Page;
-const pageErrors: string[] = [];
-const sent: { request: string; body: Buffer }[] = [];
+const recording: Recording = { sent: [], pageErrors: [] };
 /** Payload paths the practitioner's browser read, to ask for again once the share is gone. */
 const practitionerPayloads = new Set<string>();
 
 beforeAll(async () => {
   server = await startRestartableServer();
-  practitionerBrowser = await launchChromium();
-  patientBrowser = await launchChromium();
-  practitioner = await practitionerBrowser.context.newPage();
-  patient = await patientBrowser.context.newPage();
-  for (const browser of [practitionerBrowser, patientBrowser]) {
-    browser.context.on('request', (request) => {
-      sent.push({ request: `${request.method()} ${new URL(request.url()).pathname}`, body: request.postDataBuffer() ?? Buffer.alloc(0) });
-    });
-  }
+  const opened = await openRecordedBrowsers(['practitioner', 'patient'], server.url, recording);
+  ({ browser: practitionerBrowser, page: practitioner } = opened.practitioner);
+  ({ browser: patientBrowser, page: patient } = opened.patient);
+  // Payloads are read only once logged in: recording them from here misses none.
   practitionerBrowser.context.on('request', (request) => {
     const path = new URL(request.url()).pathname;
     if (path.endsWith('/payload')) practitionerPayloads.add(path);
   });
-  for (const page of [practitioner, patient]) {
-    page.on('pageerror', (error) => { pageErrors.push(error.message); });
-    page.on('console', (message) => { if (message.type() === 'error' && !/favicon|status of 40[14]/.test(message.text())) pageErrors.push(message.text()); });
-    await page.goto(server.url);
-  }
 }, 120_000);
 
 afterAll(async () => {
@@ -96,28 +84,6 @@ afterAll(async () => {
   await patientBrowser.close();
   await server.close();
 });
-
-async function navigate(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
-}
-
-async function signUp(page: Page, accountId: string, asPractitioner: boolean): Promise<void> {
-  await navigate(page, 'Créer un compte');
-  if (asPractitioner) await page.getByLabel('Je suis un professionnel de santé').check();
-  await page.getByLabel('Identifiant').fill(accountId);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Mot de passe (encore)').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('button', { name: 'J’ai noté mes mots' }).click({ timeout: SLOW });
-  await page.getByText('Compte créé. Connectez-vous pour ouvrir votre coffre.').waitFor();
-}
-
-async function logIn(page: Page, accountId: string, landing: string): Promise<void> {
-  await page.getByLabel('Identifiant').fill(accountId);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { level: 1, name: landing }).waitFor({ timeout: SLOW });
-}
 
 /** The documents under "Partagés avec moi", as title (with its "nouveau" marker) and category. */
 async function sharedWithMe(): Promise<{ title: string; tag: string }[]> {
@@ -152,12 +118,6 @@ async function pickPractitioner(viaMenu = true): Promise<{ number: string; qr: s
     number: (await patient.getByTestId('fingerprint-number').textContent()) ?? '',
     qr: await patient.locator('svg.qr-code').getAttribute('data-qr-payload'),
   };
-}
-
-/** YYYY-MM-DD, `days` from today in local time (what the date field takes). */
-function localDate(days: number): string {
-  const date = new Date(Date.now() + days * DAY_MS);
-  return `${String(date.getFullYear())}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
 async function payloadStatus(path: string): Promise<number> {
@@ -197,15 +157,7 @@ describe('sharing with a practitioner, in two Chromium browsers', () => {
   it('a patient signs up and adds documents in two categories', async () => {
     await signUp(patient, PATIENT, false);
     await logIn(patient, PATIENT, 'Mes documents');
-    await navigate(patient, 'Ajouter des documents');
-    await patient.getByLabel('Fichiers').setInputFiles([LAB, IMAGE]);
-    const rows = patient.locator('.file-row');
-    await rows.nth(0).getByLabel('Titre').fill(LAB_TITLE);
-    await rows.nth(0).getByLabel('Catégorie').selectOption('11502-2');
-    await rows.nth(1).getByLabel('Titre').fill(IMAGE_TITLE);
-    await rows.nth(1).getByLabel('Catégorie').selectOption('18748-4');
-    await patient.getByRole('button', { name: 'Chiffrer et envoyer' }).click();
-    await patient.getByText('Tous les documents ont été ajoutés.').waitFor({ timeout: SLOW });
+    await addDocuments(patient, [{ file: LAB, title: LAB_TITLE, category: '11502-2' }, { file: IMAGE, title: IMAGE_TITLE, category: '18748-4' }]);
   }, 120_000);
 
   it('the patient finds the practitioner, sees the same fingerprint, verifies it and shares one category until a date', async () => {
@@ -242,10 +194,7 @@ describe('sharing with a practitioner, in two Chromium browsers', () => {
   }, 120_000);
 
   it('the patient’s access history names the practitioner who read the document', async () => {
-    await navigate(patient, 'Historique des accès');
-    const rows = patient.locator('table.history tbody tr');
-    await rows.first().waitFor({ timeout: SLOW });
-    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+    const cells = await accessHistory(patient);
     expect(cells).toContainEqual([NAME, 'Contenu téléchargé', LAB_TITLE]);
     expect(cells.some(([who, , what]) => who === NAME && what === IMAGE_TITLE)).toBe(false);
   }, 60_000);
@@ -357,19 +306,9 @@ describe('sharing with a practitioner, in two Chromium browsers', () => {
   }, 120_000);
 
   it('ATK-34 leaves no canary in DATA_DIR, in what either server run printed, nor in any request body', () => {
-    const files = filesUnder(server.dataDir);
-    expect(files.some((path) => path.includes('blobs'))).toBe(true);
-    const values = Object.values(CANARIES);
-    const found = files.flatMap((path) => {
-      const bytes = readFileSync(path);
-      return values.filter((value) => bytes.includes(value)).map((value) => `${value} in ${path}`);
-    });
-    expect(found).toEqual([]);
     expect(server.output().match(/Coffre santé : http/g)).toHaveLength(2);
-    expect(values.filter((value) => server.output().includes(value))).toEqual([]);
-    const leaks = sent.flatMap(({ request, body }) => [...values, PASSWORD].filter((value) => body.includes(value)).map((value) => `${value} in ${request}`));
-    expect(leaks).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expectNoCanaryLeaked({ server, canaries: CANARIES, sent: recording.sent });
+    expect(recording.pageErrors).toEqual([]);
   });
 
   it('ATK-34 passes vault-audit, run as an auditor runs it, over DATA_DIR and both server runs\' output: every share verified, no canary', async () => {
