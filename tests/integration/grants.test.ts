@@ -210,12 +210,10 @@ describe('creating a grant', () => {
     })();
     const body = await createBody(w, { wraps: ids.map((id) => wrap(id)) });
     body.list.list = randomB64(10_000 * 26 + 200);
-    const started = performance.now();
+    // Speed is tests/bench/share-ops.ts's business; here, one request of this size is accepted whole.
     const response = await call(w.server, 'POST', `${vaultPath(w)}/grants`, { token: w.owner.token, json: body });
-    const elapsed = performance.now() - started;
     expect(response.status).toBe(201);
     expect(wrapCount(w)).toBe(10_000);
-    console.log(`10,000 wraps: ${JSON.stringify(body).length} bytes of body, created in ${elapsed.toFixed(0)} ms`);
   });
 });
 
