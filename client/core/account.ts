@@ -2,9 +2,9 @@
 // auth key (sent) and a key-encryption key (kept) that unwraps the private key bundle the server stores.
 // Failures are typed: CryptoError for anything the server could have forged, ApiClientError for answers.
 import { RECOVERY_KDF_PARAMS_HASH, unwrapPrivateBundle, wrapPrivateBundle } from '../../crypto/account-bundle.ts';
-import { CryptoError, isCryptoError } from '../../crypto/errors.ts';
+import { CryptoError } from '../../crypto/errors.ts';
 import {
-  generateIdentity, identityPublicKeys, signPublicBundle, verifyPublicBundle, type IdentityRole, type IdentitySecrets, type PublicKeyBundle,
+  generateIdentity, identityPublicKeys, signPublicBundle, type IdentityRole, type IdentitySecrets, type PublicKeyBundle,
 } from '../../crypto/identity.ts';
 import { assertKdfParamsAcceptable, deriveAccountKeys, kdfParamsHash, newKdfParams, type KdfParams } from '../../crypto/password.ts';
 import { constantTimeEqual, initPrimitives } from '../../crypto/primitives.ts';
@@ -15,6 +15,7 @@ import { loginResponseSchema } from '../../shared/sessions.ts';
 import { listVaultsResponseSchema } from '../../shared/vaults.ts';
 import { ApiClientError, request, type ApiClient } from './api.ts';
 import { assertPasswordAcceptable } from './password-policy.ts';
+import { verifiedBundle } from './bundles.ts';
 
 /** An account after log-in: its keys live only in this object, in memory. */
 export interface UnlockedAccount {
@@ -117,13 +118,7 @@ export async function logOut(api: ApiClient): Promise<void> {
 
 /** The own bundle must be self-signed, name this account and hold exactly the keys of the unwrapped seeds. */
 export function verifyOwnBundle(bytes: Uint8Array, accountId: string, identity: IdentitySecrets): PublicKeyBundle {
-  let bundle: PublicKeyBundle;
-  try {
-    bundle = verifyPublicBundle(bytes);
-  } catch (error) {
-    if (isCryptoError(error)) throw new CryptoError('KEY_BUNDLE_INVALID', { cause: error });
-    throw error;
-  }
+  const bundle = verifiedBundle(bytes);
   const keys = identityPublicKeys(identity);
   const same = bundle.accountId === accountId
     && constantTimeEqual(bundle.signingPublicKey, keys.signingPublicKey)

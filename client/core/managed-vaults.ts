@@ -15,6 +15,7 @@ import type { UnlockedAccount } from './account.ts';
 import { request, type ApiClient } from './api.ts';
 import { markVerified, pinOnFirstUse, type PinStatus, type PinStore } from './pins.ts';
 import { nextVaultManifest, type VaultState } from './vault.ts';
+import { verifiedBundle } from './bundles.ts';
 
 /** A record this account manages, verified and opened. `identity` lives only in memory (forgetRecordKeys). */
 export interface ManagedRecord {
@@ -128,13 +129,7 @@ async function openRecord(account: UnlockedAccount, pins: PinStore, summary: Vau
 
 /** A record's self-signed bundle: role 'vault', named by its vault id; KEY_BUNDLE_INVALID otherwise. */
 export function recordBundle(bytes: Uint8Array, vaultId: string): PublicKeyBundle {
-  let bundle: PublicKeyBundle;
-  try {
-    bundle = verifyPublicBundle(bytes);
-  } catch (error) {
-    if (isCryptoError(error)) throw new CryptoError('KEY_BUNDLE_INVALID', { cause: error });
-    throw error;
-  }
+  const bundle = verifiedBundle(bytes);
   if (bundle.role !== 'vault' || bundle.accountId !== vaultId) throw new CryptoError('KEY_BUNDLE_INVALID');
   return bundle;
 }

@@ -1,14 +1,15 @@
 // The practitioner directory: search, one practitioner's entry with their self-signed key bundle (checked
 // here: it must verify, name the same account and say 'practitioner'), and publishing one's own profile.
 // The fingerprint shown next to an entry is what the patient compares at the consultation (ATK-03).
-import { CryptoError, isCryptoError } from '../../crypto/errors.ts';
+import { CryptoError } from '../../crypto/errors.ts';
 import { fingerprintNumber, fingerprintQrPayload } from '../../crypto/fingerprint.ts';
-import { verifyPublicBundle, type PublicKeyBundle } from '../../crypto/identity.ts';
+import type { PublicKeyBundle } from '../../crypto/identity.ts';
 import { fromBase64url } from '../../shared/binary.ts';
 import {
   practitionerResponseSchema, searchPractitionersResponseSchema, type PractitionerEntry, type PractitionerProfile,
 } from '../../shared/practitioners.ts';
 import { request, type ApiClient } from './api.ts';
+import { verifiedBundle } from './bundles.ts';
 
 export interface Practitioner {
   entry: PractitionerEntry;
@@ -44,13 +45,7 @@ export async function publishPractitionerProfile(api: ApiClient, profile: Practi
 
 /** A self-signed bundle of `accountId` with role practitioner; every failure is KEY_BUNDLE_INVALID. */
 export function practitionerBundle(bytes: Uint8Array, accountId: string): PublicKeyBundle {
-  let bundle: PublicKeyBundle;
-  try {
-    bundle = verifyPublicBundle(bytes);
-  } catch (error) {
-    if (isCryptoError(error)) throw new CryptoError('KEY_BUNDLE_INVALID', { cause: error });
-    throw error;
-  }
+  const bundle = verifiedBundle(bytes);
   if (bundle.accountId !== accountId || bundle.role !== 'practitioner') throw new CryptoError('KEY_BUNDLE_INVALID');
   return bundle;
 }

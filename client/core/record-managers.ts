@@ -9,7 +9,7 @@
 import { sealVaultKeys } from '../../crypto/envelope.ts';
 import { CryptoError, isCryptoError } from '../../crypto/errors.ts';
 import { fingerprintNumber, keysHash } from '../../crypto/fingerprint.ts';
-import { signPublicBundle, verifyPublicBundle, type PublicKeyBundle } from '../../crypto/identity.ts';
+import { signPublicBundle, type PublicKeyBundle } from '../../crypto/identity.ts';
 import {
   checkInviteProof, formatInviteCode, inviteProof, inviteSecret, matchesKeysHashPrefix, parseInviteCode,
 } from '../../crypto/invite.ts';
@@ -25,6 +25,7 @@ import { request, type ApiClient } from './api.ts';
 import { recordBundle } from './managed-vaults.ts';
 import { markVerified, type PinStore } from './pins.ts';
 import { fetchVaultManifest, nextVaultManifest, type VaultState } from './vault.ts';
+import { verifiedBundle } from './bundles.ts';
 
 export interface CreatedInvite {
   inviteId: string;
@@ -219,15 +220,6 @@ function inviteeBundle(bytes: Uint8Array, accountId: string): PublicKeyBundle {
   const bundle = verifiedBundle(bytes);
   if (bundle.accountId !== accountId || bundle.role === 'vault') throw new CryptoError('KEY_BUNDLE_INVALID');
   return bundle;
-}
-
-function verifiedBundle(bytes: Uint8Array): PublicKeyBundle {
-  try {
-    return verifyPublicBundle(bytes);
-  } catch (error) {
-    if (isCryptoError(error)) throw new CryptoError('KEY_BUNDLE_INVALID', { cause: error });
-    throw error;
-  }
 }
 
 /**

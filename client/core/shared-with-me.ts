@@ -8,10 +8,10 @@
 import { createDocumentDecryptor, documentPayloadLength, type ChunkAeadFactory } from '../../crypto/document.ts';
 import type { DocumentContext } from '../../crypto/document-context.ts';
 import { envelopeOpener, openGrantKey, openGrantWrap } from '../../crypto/envelope.ts';
-import { CryptoError, isCryptoError } from '../../crypto/errors.ts';
+import { CryptoError } from '../../crypto/errors.ts';
 import { keysHash, type Pin } from '../../crypto/fingerprint.ts';
 import { verifyGrantList, type GrantList, type GrantListHead } from '../../crypto/grant-list.ts';
-import { verifyPublicBundle, type PublicKeyBundle } from '../../crypto/identity.ts';
+import type { PublicKeyBundle } from '../../crypto/identity.ts';
 import {
   acceptListedDocumentManifest, checkBlobHashes, checkFileKeyCommitment, envelopeSetHash, verifyDocumentManifest, type DocumentManifest,
 } from '../../crypto/manifest.ts';
@@ -27,6 +27,7 @@ import { hashCheck } from './documents.ts';
 import { fetchVersion } from './opened-vault.ts';
 import { pinOnFirstUse, type PinStatus, type PinStore } from './pins.ts';
 import { loadHead, storeHead, type StoredHead } from './vault.ts';
+import { verifiedBundle } from './bundles.ts';
 
 /** What the recipient remembers between runs (no secret): heads per owner vault and per grant, and what was shown. */
 export interface SharedState {
@@ -234,19 +235,12 @@ async function openSharedVersion(api: ApiClient, grant: ReceivedGrantOpened, con
   return { context, manifest, metadata: decryptMetadata(fileKey, context, metadataBlob), fileKey };
 }
 
-/** The owner's self-signed bundle, naming the account the server says owns the vault. */
 /**
  * The vault owner's bundle: a person's own record is owned by their account; a record managed for someone
  * else (a child's) by the record's own identity, whose account id is the vault id.
  */
 function ownerBundle(bytes: Uint8Array, accountId: string, vaultId: string): PublicKeyBundle {
-  let bundle: PublicKeyBundle;
-  try {
-    bundle = verifyPublicBundle(bytes);
-  } catch (error) {
-    if (isCryptoError(error)) throw new CryptoError('KEY_BUNDLE_INVALID', { cause: error });
-    throw error;
-  }
+  const bundle = verifiedBundle(bytes);
   const ownsItself = bundle.role === 'vault' && bundle.accountId === vaultId;
   if (bundle.accountId !== accountId || (bundle.role === 'vault' && !ownsItself)) throw new CryptoError('KEY_BUNDLE_INVALID');
   return bundle;
