@@ -102,6 +102,9 @@ describe('an account in Chromium', () => {
     await page.getByRole('heading', { name: 'Coffre santé' }).waitFor({ timeout: 20_000 });
     await page.goto(new URL('/connexion', server.url).href);
     await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+    // The log-in page stays on screen until the recovery page's chunk arrives, and it has an "Identifiant"
+    // field too: filling before the new heading shows types into the page being left.
+    await page.getByRole('heading', { name: 'Retrouver l’accès avec vos mots de secours' }).waitFor({ timeout: 20_000 });
     await page.getByLabel('Identifiant').fill(ACCOUNT);
     await page.getByLabel('Vos 24 mots de secours').fill(words.slice(1).join(' '));
     await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(RECOVERED);

@@ -76,7 +76,8 @@ async function signUpAndLogIn(): Promise<void> {
   await page.getByLabel('Mot de passe (encore)').fill(PASSWORD);
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
   await page.getByRole('button', { name: 'J’ai noté mes mots' }).click({ timeout: 30_000 });
-  await page.getByRole('navigation').getByRole('link', { name: 'Se connecter' }).click();
+  // The log-in page, once its chunk has arrived: the sign-up form left behind has an "Identifiant" too.
+  await page.getByText('Compte créé. Connectez-vous pour ouvrir votre coffre.').waitFor();
   await page.getByLabel('Identifiant').fill(ACCOUNT);
   await page.getByLabel('Mot de passe').fill(PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
