@@ -122,6 +122,11 @@ export async function listInvites(api: ApiClient, acting: UnlockedAccount): Prom
 export interface AddManagerInput {
   /** An 'accepted' entry of listInvites: its proof is checked again here. */
   invite: InviteEntry;
+  /**
+   * The adder's pins: the invitee's bundle is pinned as verified, since only the holder of the code given in
+   * person could prove it, so a key the server swaps in later for this person is KEY_CHANGED on this device.
+   */
+  pins?: PinStore;
   startsAt: number | null;
   endsAt: number | null;
 }
@@ -130,6 +135,7 @@ export interface AddManagerInput {
  * Makes the invitee a manager: the record's seeds sealed for its key, the next vault manifest with it
  * among the managers (checked with assertRecipientsAllowed before sealing), one POST. A 'pending' or
  * 'refused' invitation is never added (SIGNATURE_INVALID). The dates are the server's to enforce.
+ * With `pins`, the invitee's bundle is pinned as verified once the server took the change.
  */
 export async function addManager(api: ApiClient, acting: UnlockedAccount, state: VaultState, input: AddManagerInput): Promise<void> {
   const { invite } = input;
@@ -152,6 +158,7 @@ export async function addManager(api: ApiClient, acting: UnlockedAccount, state:
   };
   await request(api, 'POST', `/api/vaults/${acting.vaultId}/managers`, null, { json: body });
   state.head = next.head;
+  if (input.pins !== undefined) await markVerified(input.pins, bundle);
 }
 
 /**

@@ -96,6 +96,12 @@ export const fr = {
   uploadFailed: 'Échec',
   uploadAllDone: 'Tous les documents ont été ajoutés.',
   noFiles: 'Choisissez au moins un fichier.',
+  readersLegend: 'Qui pourra lire ces documents ?',
+  readersRecord: 'Toutes les personnes qui gèrent le dossier de {name}',
+  readersConfidential: 'Moi seul·e, puis les soignants avec qui je le partagerai (document confidentiel)',
+  readersConfidentialHint: 'Un document confidentiel est chiffré pour vous seul·e et rangé dans votre coffre personnel, pas dans le dossier de {name} : les autres personnes qui gèrent ce dossier, par exemple vos parents, ne peuvent ni le lire ni voir qu’il existe. Vous choisissez ensuite les soignants avec qui le partager.',
+  confidentialDone: 'Document confidentiel ajouté à votre coffre personnel : vous seul·e pouvez le lire.',
+  confidentialShare: 'Le partager avec un soignant',
   // Categories (values: LOINC document types, or app codes where LOINC has none that fits)
   categoryPrescription: 'Ordonnance',
   categoryLab: 'Biologie',

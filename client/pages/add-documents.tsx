@@ -1,11 +1,13 @@
 // "Ajouter des documents": several files by picker or drag and drop, each with its title (the file name
 // without extension by default), category, date of care and a progress bar. Files are encrypted in the
-// Worker as streams and sent one after another.
+// Worker as streams and sent one after another. On a relative's record, the person may keep them confidential:
+// they then go to their own vault (components/readers-choice.tsx), and the page offers to share them.
 import { useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Alert } from '../components/alert.tsx';
 import { FileRow, type PendingFile } from '../components/file-row.tsx';
 import { PageTitle } from '../components/page-title.tsx';
+import { ReadersChoice } from '../components/readers-choice.tsx';
 import { useApp } from '../lib/app-context.ts';
 import { CATEGORIES } from '../lib/categories.ts';
 import { errorMessage, isSessionLost } from '../lib/error-message.ts';
@@ -17,13 +19,17 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{
 
 export function AddDocuments() {
   const loggedIn = useRequireLogin();
-  const { messages, setAccountId } = useApp();
+  const { messages, setAccountId, vaults, vaultId, selectVault } = useApp();
   const { route } = useLocation();
   const [items, setItems] = useState<PendingFile[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [dragging, setDragging] = useState(false);
+  const [confidential, setConfidential] = useState(false);
+  const [confidentialIds, setConfidentialIds] = useState<string[]>([]);
+  const record = vaults.find((vault) => vault.vaultId === vaultId && vault.role === 'manager');
+  const ownVaultId = vaults.find((vault) => vault.role === 'owner')?.vaultId;
   const nextKey = useRef(1);
 
   const add = (files: FileList | null) => {
@@ -44,10 +50,11 @@ export function AddDocuments() {
   const sendOne = async (item: PendingFile): Promise<boolean> => {
     update(item.key, { status: 'sending', progress: 0, error: null });
     try {
-      await vaultClient().call('uploadDocument', { file: item.file, metadata: metadataOf(item, messages.authorSelf) }, (sent, total) => {
-        update(item.key, { progress: total === 0 ? 1 : sent / total });
-      });
+      const uploaded = await vaultClient().call('uploadDocument', {
+        file: item.file, metadata: metadataOf(item, messages.authorSelf), confidential: record !== undefined && confidential,
+      }, (sent, total) => { update(item.key, { progress: total === 0 ? 1 : sent / total }); });
       update(item.key, { status: 'done', progress: 1 });
+      if (uploaded.vaultId !== vaultId) setConfidentialIds((ids) => [...ids, uploaded.documentId]);
       return true;
     } catch (failure) {
       if (isSessionLost(failure)) { setAccountId(null); route('/connexion'); return false; }
@@ -60,11 +67,19 @@ export function AddDocuments() {
     const waiting = items.filter((entry) => entry.status !== 'done');
     if (waiting.length === 0) { setError(messages.noFiles); return; }
     setError(null);
+    setConfidentialIds([]);
     setBusy(true);
     let allSent = true;
     for (const item of waiting) allSent = (await sendOne(item)) && allSent;
     setBusy(false);
     setDone(allSent);
+  };
+
+  // Confidential documents are shared from the person's own vault: switch to it, with them ticked.
+  const shareConfidential = async () => {
+    if (ownVaultId === undefined) return;
+    await selectVault(ownVaultId);
+    route(`/partager?documents=${confidentialIds.join(',')}`);
   };
 
   if (!loggedIn) return null;
@@ -86,8 +101,17 @@ export function AddDocuments() {
               onRemove={(removed) => { setItems((current) => current.filter((entry) => entry.key !== removed.key)); }} />
           ))}
         </ul>
+        {record !== undefined && (
+          <ReadersChoice recordName={record.name ?? ''} confidential={confidential} disabled={busy} onChange={setConfidential} />
+        )}
         <Alert text={error} />
         <Alert kind="notice" text={done ? messages.uploadAllDone : null} />
+        {confidentialIds.length > 0 && (
+          <div class="stack">
+            <Alert kind="notice" text={messages.confidentialDone} />
+            <button type="button" class="secondary" onClick={() => { void shareConfidential(); }}>{messages.confidentialShare}</button>
+          </div>
+        )}
         <div class="actions">
           <button type="submit" disabled={busy}>{messages.uploadSubmit}</button>
           <a class="button secondary" href="/documents">{messages.navDocuments}</a>

@@ -53,9 +53,12 @@ const handlers: { [K in OperationName]: Handler<K> } = {
     const entries = await listDocuments(api, current.owner(), await current.stateOf());
     return entries.map(({ documentId, version, updatedAt, metadata }) => ({ documentId, version, updatedAt, metadata }));
   },
-  uploadDocument: async ({ file, metadata, documentId }, progress) => {
+  uploadDocument: async ({ file, metadata, documentId, confidential }, progress) => {
     const current = unlocked();
-    return uploadDocument(api, current.owner(), await current.stateOf(), { stream: file.stream(), size: file.size, metadata, documentId, onProgress: progress });
+    const vaultId = confidential === true ? current.account.vaultId : undefined;
+    const owner = current.owner(vaultId);
+    const uploaded = await uploadDocument(api, owner, await current.stateOf(vaultId), { stream: file.stream(), size: file.size, metadata, documentId, onProgress: progress });
+    return { vaultId: owner.vaultId, ...uploaded };
   },
   downloadDocument: async ({ documentId }) => {
     const current = unlocked();

@@ -150,8 +150,12 @@ export interface Operations {
   logIn: { accountId: string; password: string };
   logOut: Record<string, never>;
   listDocuments: Record<string, never>;
-  /** With `documentId`: a new version of that existing document; without: a new document. */
-  uploadDocument: { file: Blob; metadata: UploadMetadata; documentId?: string };
+  /**
+   * With `documentId`: a new version of that existing document; without: a new document. `confidential`:
+   * into the account's own vault whatever record is selected, so that only the account's keys (and the
+   * grants it makes) open it, never a relative's record keys, which every co-manager holds.
+   */
+  uploadDocument: { file: Blob; metadata: UploadMetadata; documentId?: string; confidential?: boolean };
   downloadDocument: { documentId: string };
   deleteDocument: { documentId: string };
   history: Record<string, never>;
@@ -207,7 +211,8 @@ export interface Results {
   logIn: { accountId: string; role: AccountRole };
   logOut: null;
   listDocuments: DocumentView[];
-  uploadDocument: { documentId: string; version: number };
+  /** `vaultId`: where it went (the account's own vault for a confidential document). */
+  uploadDocument: { vaultId: string; documentId: string; version: number };
   /** The whole plaintext, released only after every chunk and the payload hash checked out. */
   downloadDocument: { blob: Blob; fileName: string; mimeType: string };
   deleteDocument: null;

@@ -48,7 +48,7 @@ export async function addManagerFrom(api: ApiClient, session: Session, input: { 
   const acting = session.owner(input.vaultId);
   const invite = (await listInvites(api, acting)).find((entry) => entry.inviteId === input.inviteId);
   if (invite === undefined) throw new RangeError('unknown invitation');
-  await addManager(api, acting, await session.stateOf(input.vaultId), { invite, startsAt: input.startsAt, endsAt: input.endsAt });
+  await addManager(api, acting, await session.stateOf(input.vaultId), { invite, startsAt: input.startsAt, endsAt: input.endsAt, pins: session.pins });
 }
 
 export async function listManagersView(api: ApiClient, session: Session, vaultId: string): Promise<ManagerView[]> {

@@ -6,10 +6,12 @@ import { request, type ApiClient } from '../../client/core/api.ts';
 import { fetchVaultManifest, nextVaultManifest, type VaultState } from '../../client/core/vault.ts';
 import { newFileKey, type DocumentContext } from '../../crypto/document-context.ts';
 import { encryptDocumentBytes } from '../../crypto/document.ts';
-import { sealEnvelope } from '../../crypto/envelope.ts';
+import { ENVELOPE_VERSION, sealEnvelope } from '../../crypto/envelope.ts';
+import { ByteReader, ByteWriter } from '../../crypto/encoding.ts';
+import { labelled } from '../../crypto/identity.ts';
 import { documentManifestHash, envelopeSetHash, fileKeyCommitment, signDocumentManifest } from '../../crypto/manifest.ts';
 import { encryptMetadata, type DocumentMetadata } from '../../crypto/metadata.ts';
-import { sha256 } from '../../crypto/primitives.ts';
+import { ed25519Keygen, ed25519Sign, sha256 } from '../../crypto/primitives.ts';
 import { toBase64url } from '../../shared/binary.ts';
 import { commitUploadResponseSchema, uploadStateSchema, type DocumentVersionResponse } from '../../shared/documents.ts';
 import { METADATA } from './world.ts';
@@ -70,4 +72,20 @@ export async function commitForged(api: ApiClient, account: UnlockedAccount, sta
     json: { documentId, version, metadata: forged.response.metadata, manifest: forged.response.manifest, envelopes: forged.response.envelopes, vaultManifest: next.update },
   });
   state.head = next.head;
+}
+
+/**
+ * A signed envelope (envelope.ts layout) with its stanza untouched but its recipient key id replaced by
+ * `keyId`, signed again by `signerSeed` over `context` (the bytes envelope.ts binds for its `label`). Signed
+ * by an allowed writer, it passes every check but the KEM itself: what is left is whether the stanza opens
+ * with the reader's seed.
+ */
+export function readdressEnvelope(envelope: Uint8Array, spec: { label: string; context: Uint8Array; keyId: Uint8Array; signerSeed: Uint8Array }): Uint8Array {
+  const reader = new ByteReader(envelope);
+  reader.u16();
+  reader.fixed(32);
+  const stanza = reader.bytes();
+  const body = new ByteWriter().u16(ENVELOPE_VERSION).fixed(spec.context, spec.context.length).fixed(spec.keyId, 32).bytes(stanza).finish();
+  const signature = ed25519Sign(spec.signerSeed, labelled(spec.label, body));
+  return new ByteWriter().u16(ENVELOPE_VERSION).fixed(spec.keyId, 32).bytes(stanza).fixed(ed25519Keygen(spec.signerSeed).publicKey, 32).fixed(signature, 64).finish();
 }

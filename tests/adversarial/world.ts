@@ -2,13 +2,16 @@
 // tamper layer, and a few real accounts made once per file through the real client core (Argon2id costs
 // ~0.5 s a login, so each file makes as few as it can and reuses them).
 import { logIn, signUp, type AccountRole, type UnlockedAccount } from '../../client/core/account.ts';
-import { createApiClient, isApiClientError, type ApiClient } from '../../client/core/api.ts';
+import { createApiClient, isApiClientError, type ApiClient, type FetchLike } from '../../client/core/api.ts';
+import { actingAs, listVaults, type ManagedRecord } from '../../client/core/managed-vaults.ts';
+import type { PinStore } from '../../client/core/pins.ts';
+import { acceptInvite, addManager, createInvite, listInvites } from '../../client/core/record-managers.ts';
 import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import { isCryptoError } from '../../crypto/errors.ts';
 import type { DocumentMetadata } from '../../crypto/metadata.ts';
 import { ORIGIN, startServer, type TestServer } from '../integration/harness.ts';
-import { TamperLayer } from './tamper.ts';
+import { TamperLayer, type SentRequest } from './tamper.ts';
 
 export const PASSWORD = 'cheval correct agrafe batterie';
 
@@ -25,15 +28,26 @@ export interface World {
   tamper: TamperLayer;
   /** A client for `person` whose every request goes through the tamper layer. */
   api(person?: Person): ApiClient;
+  /** Every request `person`'s clients sent since the world opened, as sent (before any tampering); never cleared. */
+  sentBy(person: Person): readonly SentRequest[];
   close(): void;
 }
 
 export async function openWorld(): Promise<World> {
   const server = await startServer();
   const tamper = new TamperLayer((url, init) => server.app.request(url, init));
+  const logs = new Map<string, SentRequest[]>();
+  const logOf = (accountId: string): SentRequest[] => logs.get(accountId) ?? logs.set(accountId, []).get(accountId) ?? [];
+  const recording = (accountId: string): FetchLike => (url, init) => {
+    const body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : undefined;
+    const { pathname, search } = new URL(url);
+    logOf(accountId).push({ method: init.method ?? 'GET', path: pathname + search, body });
+    return tamper.fetch(url, init);
+  };
   return {
     server, tamper,
-    api: (person) => createApiClient(ORIGIN, { token: person?.token, fetch: tamper.fetch }),
+    api: (person) => createApiClient(ORIGIN, { token: person?.token, fetch: person === undefined ? tamper.fetch : recording(person.accountId) }),
+    sentBy: (person) => logOf(person.accountId),
     close: () => { server.close(); },
   };
 }
@@ -61,6 +75,24 @@ export async function uploadHonestly(world: World, person: Person, state: VaultS
   const metadata = { ...METADATA, ...options.metadata };
   const result = await uploadDocument(world.api(person), options.as ?? person.account, state, { stream, size: plaintext.length, metadata, documentId: options.documentId });
   return result.documentId;
+}
+
+/**
+ * `member` joins `record` (created by `creator`) as a co-manager through the real invite flow, with no
+ * tampering: invite, acceptance, the creator's check of the proof, the manager added. Returns the record as
+ * the new manager's listVaults opens it.
+ */
+export async function joinRecord(world: World, creator: Person, record: ManagedRecord, creatorState: VaultState, member: Person, memberPins: PinStore): Promise<ManagedRecord> {
+  world.tamper.reset();
+  const acting = actingAs(creator.account, record);
+  const { inviteId, code } = await createInvite(world.api(creator), acting, { expiresAt: Date.now() + 3_600_000 });
+  await acceptInvite(world.api(member), member.account, memberPins, code);
+  const invite = (await listInvites(world.api(creator), acting)).find((entry) => entry.inviteId === inviteId);
+  if (invite?.status !== 'accepted') throw new Error('the invitation was not accepted');
+  await addManager(world.api(creator), acting, creatorState, { invite, startsAt: null, endsAt: null });
+  const joined = (await listVaults(world.api(member), member.account, memberPins)).records.find((entry) => entry.vaultId === record.vaultId);
+  if (joined === undefined) throw new Error('the record is not listed for the new manager');
+  return joined;
 }
 
 /** The CryptoError or ApiClientError code `promise` rejects with; '(none)' if it does not reject. */

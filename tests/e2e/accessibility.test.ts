@@ -11,22 +11,18 @@
 // invitation with the fingerprint to compare and its dates, the co-managers). Last, sharing with a relative
 // (a sharing code on "Partager", the code accepted in "Mes proches", the fingerprint to compare, the
 // read-only form, and "Partagés avec moi" as a patient sees it).
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AxeResults, RunOptions } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { en } from '../../client/locales/en.ts';
 import { fr, type Messages } from '../../client/locales/fr.ts';
 import { isValidRpps } from '../../shared/practitioners.ts';
+import { axeViolations } from './axe.ts';
 import { launchChromium, type Browser } from './browser.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 
 type Lang = 'fr' | 'en';
 const MESSAGES: Record<Lang, Messages> = { fr, en };
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const VIEWPORTS = [{ name: 'desktop', width: 1280, height: 800 }, { name: 'phone', width: 360, height: 740 }] as const;
 
 // Argon2id (sign-up, log-in) takes 1-2 s, much more when the machine is busy with other tests.
@@ -62,28 +58,6 @@ afterAll(async () => {
   await browser.close();
   await server.close();
 });
-
-/**
- * One line per violation node: where, which rule, how bad, and axe's own explanation. A page where the
- * contrast rule found no text to check is reported too: axe would then have proved nothing about it.
- */
-async function axeViolations(where: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const { violations, contrastChecked } = await page.evaluate(async (tags) => {
-    const { axe } = window as unknown as { axe: { run: (context: Document, options: RunOptions) => Promise<AxeResults> } };
-    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return {
-      violations: results.violations.map((violation) => ({
-        id: violation.id,
-        impact: violation.impact ?? 'unknown',
-        nodes: violation.nodes.map((node) => `${node.target.join(' ')} (${(node.failureSummary ?? '').replace(/\s+/g, ' ')})`),
-      })),
-      contrastChecked: [...results.passes, ...results.violations, ...results.incomplete].some((rule) => rule.id === 'color-contrast'),
-    };
-  }, AXE_TAGS);
-  const lines = violations.flatMap(({ id, impact, nodes }) => nodes.map((node) => `${where}: ${id} [${impact}] ${node}`));
-  return contrastChecked ? lines : [...lines, `${where}: axe checked no text contrast`];
-}
 
 /** What axe does not check: one h1 with the expected text, lang, a title naming the page, no sideways scroll. */
 async function structureProblems(where: string, lang: Lang, heading: string): Promise<string[]> {
@@ -192,7 +166,7 @@ async function audit(where: string, lang: Lang, heading: string): Promise<string
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     const label = `${where} (${lang}, ${viewport.name})`;
-    problems.push(...await axeViolations(label), ...await structureProblems(label, lang, heading));
+    problems.push(...await axeViolations(page, label), ...await structureProblems(label, lang, heading));
   }
   // The controls and their styles are the same in both languages: one walk, in French, is enough.
   if (lang === 'fr') problems.push(...await focusProblems(`${where} (${lang}, phone)`));

@@ -1,7 +1,8 @@
 // What the multi-browser tests share: browsers opened on the app with every request body and page error
 // recorded (the canary checks read them), and the account flows and waits each page goes through.
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchChromium, type Browser } from './browser.ts';
 
 export const SLOW = 40_000;
@@ -99,6 +100,8 @@ export interface DocumentToAdd {
 /** Adds the documents in one upload from "Ajouter des documents", and waits until all are sent. */
 export async function addDocuments(page: Page, documents: DocumentToAdd[]): Promise<void> {
   await navigate(page, 'Ajouter des documents');
+  // The page's code may arrive after the click: the page being left stays on screen until then.
+  await page.getByRole('heading', { level: 1, name: 'Ajouter des documents' }).waitFor({ timeout: SLOW });
   await page.getByLabel('Fichiers').setInputFiles(documents.map(({ file }) => file));
   const rows = page.locator('.file-row');
   for (const [index, { title, category }] of documents.entries()) {
@@ -115,4 +118,52 @@ export async function accessHistory(page: Page): Promise<(string | null)[][]> {
   const rows = page.locator('table.history tbody tr');
   await rows.first().waitFor({ timeout: SLOW });
   return rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+}
+
+/** Chooses a record in the header's switcher ("Dossier affiché"): every vault page then acts on it. */
+export async function showRecord(page: Page, record: string): Promise<void> {
+  await page.getByLabel('Dossier affiché').selectOption({ label: record });
+  await page.getByRole('button', { name: 'Afficher', exact: true }).click();
+}
+
+/** Chooses a record, then opens "Mes documents" and returns the titles listed. */
+export async function documentsOf(page: Page, record: string): Promise<string[]> {
+  await showRecord(page, record);
+  await navigate(page, 'Mes documents');
+  await page.locator('.document, p:has-text("Aucun document")').first().waitFor({ timeout: SLOW });
+  return page.locator('.document .document-title').allTextContents();
+}
+
+export interface DirectoryProfile {
+  name: string;
+  rpps: string;
+  place: string;
+  city: string;
+}
+
+/** A practitioner publishes their directory profile from "Mon profil professionnel". */
+export async function publishProfile(page: Page, { name, rpps, place, city }: DirectoryProfile): Promise<void> {
+  await navigate(page, 'Mon profil professionnel');
+  await page.getByText('Votre profil n’est pas encore publié').waitFor({ timeout: SLOW });
+  await page.getByLabel('Nom affiché').fill(name);
+  await page.getByLabel('Profession').selectOption('medecin-generaliste');
+  await page.getByLabel('Numéro RPPS').fill(rpps);
+  await page.getByLabel('Lieu d’exercice').fill(place);
+  await page.getByLabel('Ville').fill(city);
+  await page.getByRole('button', { name: 'Publier mon profil' }).click();
+  await done(page, 'Votre profil est publié dans l’annuaire.');
+}
+
+/** On "Partager" (already shown): searches the directory for `query`, chooses `name`, waits for their fingerprint. */
+export async function choosePractitioner(page: Page, query: string, name: string): Promise<void> {
+  await page.getByLabel('Rechercher dans l’annuaire').fill(query);
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await page.locator('.practitioner').filter({ hasText: name }).getByRole('button', { name: 'Choisir' }).click();
+  await page.getByRole('heading', { name: `Vérifier l’empreinte de ${name}` }).waitFor({ timeout: SLOW });
+}
+
+/** Clicks the item's "Télécharger" and returns the file saved: its suggested name and its bytes. */
+export async function downloadFrom(page: Page, item: Locator): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Télécharger', exact: true }).click()]);
+  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
 }

@@ -92,7 +92,12 @@ describe('records of relatives through the client core', () => {
     expect(invite?.invitee?.accountId).toBe('papa@example.org');
     expect(invite?.invitee?.fingerprint).toBe(fingerprintNumber(father.account.bundle));
     if (invite === undefined) throw new Error('no invite');
-    await addManager(api(mother), acting, motherState, { invite, startsAt: null, endsAt: Date.now() + 30 * DAY });
+    expect(await motherPins.get('papa@example.org')).toBeUndefined();
+    await addManager(api(mother), acting, motherState, { invite, startsAt: null, endsAt: Date.now() + 30 * DAY, pins: motherPins });
+    // The code given in person vouched for his keys: pinned as verified on her device.
+    const pinned = await motherPins.get('papa@example.org');
+    expect(pinned?.verified).toBe(true);
+    expect(pinned?.keysHash).toEqual(keysHash(father.account.bundle));
     expect(await listInvites(api(mother), acting)).toEqual([]);
     const managers = await listManagers(api(mother), acting, motherState);
     expect(managers.map((entry) => [entry.accountId, entry.listed]).sort()).toEqual([['maman@example.org', true], ['papa@example.org', true]]);
