@@ -32,6 +32,13 @@ function infoOf(deps: Deps, accountId: string, lastUsedAt: number, expiresAt: nu
   return { accountId, expiresAt, idleExpiresAt: Math.min(expiresAt, lastUsedAt + deps.policy.sessionIdleMs) };
 }
 
+/**
+ * A use restarts the idle clock only when the last recorded one is this old: the update is a synchronous
+ * disk write (synchronous = FULL), which on every request cost more than the request itself (the load bench,
+ * tests/bench/load). The idle expiry is thus sessionIdleMs after a use, give or take this much.
+ */
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
+
 const statements = new WeakMap<Deps['storage'], ReturnType<typeof prepare>>();
 
 /** Prepared once per database: the session lookup runs on every authenticated request. */
@@ -53,7 +60,10 @@ function statementsFor(storage: Deps['storage']) {
   return prepared;
 }
 
-/** The live session for this token, touched (idle clock restarted); null if unknown or expired (then removed). */
+/**
+ * The live session for this token, its idle clock restarted (at most once per SESSION_TOUCH_INTERVAL_MS);
+ * null if unknown or expired (then removed).
+ */
 export function resolveSession(deps: Deps, token: Uint8Array): ActiveSession | null {
   const hash = hashToken(token);
   const statements = statementsFor(deps.storage);
@@ -64,8 +74,9 @@ export function resolveSession(deps: Deps, token: Uint8Array): ActiveSession | n
     statements.remove.run({ hash });
     return null;
   }
-  statements.touch.run({ hash, now });
-  return { accountId: row.accountId, tokenHash: hash, info: infoOf(deps, row.accountId, now, row.expiresAt) };
+  const lastUsedAt = now - row.lastUsedAt >= SESSION_TOUCH_INTERVAL_MS ? now : row.lastUsedAt;
+  if (lastUsedAt === now) statements.touch.run({ hash, now });
+  return { accountId: row.accountId, tokenHash: hash, info: infoOf(deps, row.accountId, lastUsedAt, row.expiresAt) };
 }
 
 export function revokeSession(deps: Deps, tokenHash: Uint8Array): void {

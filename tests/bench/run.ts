@@ -10,6 +10,7 @@ import { runBaselines } from './baselines.ts';
 import { CONFIG, QUICK, formatSize } from './config.ts';
 import { BenchCheckError, checkAgeAgainstCli, checkStreamAgainstOpenssl } from './crosscheck.ts';
 import { runBrowser } from './browser/browser-bench.ts';
+import { runLoad } from './load/load-bench.ts';
 import { runNodeOps } from './node-ops.ts';
 import { runNodeCliPath } from './node-cli-path.ts';
 import { runNodeMemory } from './node-memory.ts';
@@ -33,6 +34,7 @@ const SECTIONS: readonly [string, Section][] = [
   ['Node sharing', (results) => runShareOps(results)],
   ['Chromium', (results) => runBrowser(results)],
   ['web app (Chromium + server)', (results) => runWebApp(results)],
+  ['load (SQLite)', (results) => runLoad(results, 'sqlite')],
 ];
 
 const sectionLog: string[] = [];

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loginResponseSchema, sessionInfoSchema } from '../../shared/sessions.ts';
+import { SESSION_TOUCH_INTERVAL_MS } from '../../server/services/sessions.ts';
 import { call, errorCode, newAccount, ORIGIN, START, startServer, type TestAccount, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -59,6 +60,21 @@ describe('expiry', () => {
     server.clock.now = START + 88 * MINUTE;
     expect((await current({ token: alice.token })).status).toBe(401);
     expect(server.state.storage.sqlite.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+  });
+
+  it('writes the last use at most once a minute, so a busy session costs no disk write per request', async () => {
+    const token = alice.token;
+    const lastUsed = () => (server.state.storage.sqlite.prepare('SELECT last_used_at AS at FROM sessions WHERE token_hash = ?')
+      .get(createHash('sha256').update(Buffer.from(token, 'base64url')).digest()) as { at: number }).at;
+    const loggedInAt = server.clock.now;
+    server.clock.now = loggedInAt + SESSION_TOUCH_INTERVAL_MS - 1;
+    const early = sessionInfoSchema.parse(await (await current({ token })).json());
+    expect(lastUsed()).toBe(loggedInAt);
+    expect(early.idleExpiresAt).toBe(loggedInAt + 30 * MINUTE);
+    server.clock.now = loggedInAt + SESSION_TOUCH_INTERVAL_MS;
+    const later = sessionInfoSchema.parse(await (await current({ token })).json());
+    expect(lastUsed()).toBe(server.clock.now);
+    expect(later.idleExpiresAt).toBe(server.clock.now + 30 * MINUTE);
   });
 
   it('purges expired sessions from the database at start-up', async () => {

@@ -51,8 +51,8 @@ function rssOf(pid: number): number {
 
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) one process has used so far; 0 once it has ended. */
-function cpuSecondsOf(pid: number): number {
+/** CPU seconds (user + system) one process has used so far (Linux /proc); 0 once it has ended. */
+export function cpuSecondsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
