@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import type { Browser } from './browser.ts';
 import { expectNoCanaryLeaked } from './canary-check.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
-import { SLOW, addDocuments, navigate, openRecordedBrowsers, signUpAndLogIn, type Recording } from './flows.ts';
+import { SLOW, addDocuments, choosePractitioner, navigate, openRecordedBrowsers, publishProfile, signUpAndLogIn, type Recording } from './flows.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { isValidRpps } from '../../shared/practitioners.ts';
 
@@ -76,22 +76,13 @@ async function patientDocuments(): Promise<void> {
 describe('a practitioner adds documents; the patient hides and blocks, in two Chromium browsers', () => {
   it('the practitioner publishes a profile; the patient adds two documents and shares the whole record, additions allowed', async () => {
     await signUpAndLogIn(practitioner, PRACTITIONER, true);
-    await navigate(practitioner, 'Mon profil professionnel');
-    await practitioner.getByLabel('Nom affiché').fill(NAME);
-    await practitioner.getByLabel('Profession').selectOption('medecin-generaliste');
-    await practitioner.getByLabel('Numéro RPPS').fill(RPPS);
-    await practitioner.getByLabel('Lieu d’exercice').fill('Cabinet des Tilleuls');
-    await practitioner.getByLabel('Ville').fill('Nantes');
-    await practitioner.getByRole('button', { name: 'Publier mon profil' }).click();
-    await practitioner.getByRole('status').filter({ hasText: 'Votre profil est publié dans l’annuaire.' }).waitFor({ timeout: SLOW });
+    await publishProfile(practitioner, { name: NAME, rpps: RPPS, place: 'Cabinet des Tilleuls', city: 'Nantes' });
 
     await signUpAndLogIn(patient, PATIENT, false);
     await addDocuments(patient, [{ file: LAB, title: LAB_TITLE, category: '11502-2' }, { file: IMAGE, title: IMAGE_TITLE, category: '18748-4' }]);
 
     await navigate(patient, 'Partager');
-    await patient.getByLabel('Rechercher dans l’annuaire').fill('durand nantes');
-    await patient.getByRole('button', { name: 'Rechercher' }).click();
-    await patient.locator('.practitioner').filter({ hasText: NAME }).getByRole('button', { name: 'Choisir' }).click();
+    await choosePractitioner(patient, 'durand nantes', NAME);
     await patient.getByRole('button', { name: 'J’ai vérifié avec le praticien' }).click({ timeout: SLOW });
     await patient.getByRole('status').filter({ hasText: 'Empreinte vérifiée avec le praticien.' }).waitFor({ timeout: SLOW });
     await patient.getByLabel('Tout mon dossier, y compris les documents que j’ajouterai plus tard').check();
@@ -191,9 +182,7 @@ describe('a practitioner adds documents; the patient hides and blocks, in two Ch
   }, 120_000);
 
   it('sharing with the blocked practitioner is refused in French until the patient unblocks them', async () => {
-    await patient.getByLabel('Rechercher dans l’annuaire').fill('durand');
-    await patient.getByRole('button', { name: 'Rechercher' }).click();
-    await patient.locator('.practitioner').filter({ hasText: NAME }).getByRole('button', { name: 'Choisir' }).click();
+    await choosePractitioner(patient, 'durand', NAME);
     await patient.getByLabel('Tout mon dossier, y compris les documents que j’ajouterai plus tard').check({ timeout: SLOW });
     await patient.getByRole('button', { name: 'Partager', exact: true }).click();
     await patient.getByRole('alert').filter({ hasText: 'Vous avez bloqué ce praticien. Débloquez-le d’abord pour partager avec lui.' }).waitFor({ timeout: SLOW });

@@ -15,6 +15,7 @@ import type { Locator, Page } from 'playwright-core';
 import { parseRecoveryWords } from '../../crypto/recovery-key.ts';
 import { launchChromium, type Browser } from './browser.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
+import { downloadFrom } from './flows.ts';
 import { filesUnder } from './files-under.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -94,11 +95,6 @@ async function waitForDrawnCanvas(item: Locator): Promise<void> {
     for (let tries = 0; tries < 100 && !drawn(); tries += 1) await new Promise((done) => setTimeout(done, 100));
     if (!drawn()) throw new Error('the PDF page was not drawn');
   });
-}
-
-async function downloadWith(item: Locator): Promise<{ name: string; bytes: Buffer }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Télécharger', exact: true }).click()]);
-  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
 }
 
 describe('a patient in Chromium', () => {
@@ -205,7 +201,7 @@ describe('a patient in Chromium', () => {
   }, 30_000);
 
   it('downloads the PDF with the same bytes and file name', async () => {
-    const file = await downloadWith(itemOf(CANARIES.pdfTitle));
+    const file = await downloadFrom(page, itemOf(CANARIES.pdfTitle));
     expect(file.name).toBe(PDF.name);
     expect(Buffer.compare(file.bytes, PDF.buffer)).toBe(0);
   }, 30_000);
@@ -228,7 +224,7 @@ describe('a patient in Chromium', () => {
     expect(await listedTitles()).toEqual([`Échographie ${CANARIES.pngTitle}`, `Bilan sanguin ${CANARIES.pdfTitle}`]);
     expect(await item.locator('.document-meta').textContent()).toContain('Version 2');
     expect(await item.locator('.tag').textContent()).toBe('Biologie');
-    const file = await downloadWith(item);
+    const file = await downloadFrom(page, item);
     expect(file.name).toBe(PDF2.name);
     expect(Buffer.compare(file.bytes, PDF2.buffer)).toBe(0);
     await item.getByRole('button', { name: 'Ouvrir' }).click();

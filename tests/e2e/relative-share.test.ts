@@ -8,13 +8,12 @@
 // file bytes hold canaries that must appear nowhere in DATA_DIR, the server's output or any request body
 // (ATK-34).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Browser } from './browser.ts';
 import { expectNoCanaryLeaked } from './canary-check.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
-import { SLOW, accessHistory, addDocuments, done, localDate, navigate, openRecordedBrowsers, signUpAndLogIn, type Recording } from './flows.ts';
+import { SLOW, accessHistory, addDocuments, done, downloadFrom, localDate, navigate, openRecordedBrowsers, signUpAndLogIn, type Recording } from './flows.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 
 const PATIENT = 'patiente.proche@example.org';
@@ -137,10 +136,9 @@ describe('sharing with a relative through a sharing code, in two Chromium browse
     expect(await vault.locator('.hint').first().textContent()).toMatch(/^Partage jusqu’au /);
     expect(await vault.locator('.document .document-title').allTextContents()).toEqual([`${LAB_TITLE} nouveau`]);
     expect(await relative.getByRole('button', { name: 'Ajouter un document au dossier' }).count()).toBe(0);
-    const item = vault.locator('.document').filter({ hasText: LAB_TITLE });
-    const [file] = await Promise.all([relative.waitForEvent('download'), item.getByRole('button', { name: 'Télécharger', exact: true }).click()]);
-    expect(file.suggestedFilename()).toBe(LAB.name);
-    expect(Buffer.compare(readFileSync(await file.path()), LAB.buffer)).toBe(0);
+    const file = await downloadFrom(relative, vault.locator('.document').filter({ hasText: LAB_TITLE }));
+    expect(file.name).toBe(LAB.name);
+    expect(Buffer.compare(file.bytes, LAB.buffer)).toBe(0);
   }, 120_000);
 
   it('the patient’s access history names the relative who read the document, and only that one', async () => {

@@ -8,13 +8,12 @@
 // child's name, the title, the file name and the file bytes hold canaries that must appear nowhere in
 // DATA_DIR, the server's output or any request body (ATK-34).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Browser } from './browser.ts';
 import { expectNoCanaryLeaked } from './canary-check.ts';
 import { buildPdf } from './fixtures.ts';
-import { SLOW, accessHistory, addDocuments, done, navigate, openRecordedBrowsers, signUpAndLogIn, type Recording } from './flows.ts';
+import { SLOW, accessHistory, addDocuments, choosePractitioner, documentsOf, done, downloadFrom, navigate, openRecordedBrowsers, publishProfile, showRecord, signUpAndLogIn, type Recording } from './flows.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { isValidRpps } from '../../shared/practitioners.ts';
 
@@ -52,15 +51,6 @@ afterAll(async () => {
   await pediatricianBrowser.close();
   await server.close();
 });
-
-/** Chooses a record in the header's switcher, then opens "Mes documents" and returns the titles listed. */
-async function documentsOf(page: Page, record: string): Promise<string[]> {
-  await page.getByLabel('Dossier affiché').selectOption({ label: record });
-  await page.getByRole('button', { name: 'Afficher', exact: true }).click();
-  await navigate(page, 'Mes documents');
-  await page.locator('.document, p:has-text("Aucun document")').first().waitFor({ timeout: SLOW });
-  return page.locator('.document .document-title').allTextContents();
-}
 
 /** The record's section on "Mes proches" (the page is opened afresh so it reads invitations again). */
 async function recordSection(page: Page) {
@@ -142,29 +132,19 @@ describe('a relative’s record kept by two parents and shared with a pediatrici
     const item = second.locator('.document').filter({ hasText: VACCINES_TITLE });
     await item.getByRole('button', { name: 'Ouvrir' }).click();
     await item.locator('.preview canvas').waitFor({ timeout: SLOW });
-    const [file] = await Promise.all([second.waitForEvent('download'), item.getByRole('button', { name: 'Télécharger', exact: true }).first().click()]);
-    expect(file.suggestedFilename()).toBe(VACCINES.name);
-    expect(Buffer.compare(readFileSync(await file.path()), VACCINES.buffer)).toBe(0);
+    const file = await downloadFrom(second, item);
+    expect(file.name).toBe(VACCINES.name);
+    expect(Buffer.compare(file.bytes, VACCINES.buffer)).toBe(0);
     expect(await documentsOf(second, 'Mon dossier')).toEqual([]);
   }, 120_000);
 
   it('the second parent shares the child’s record with a pediatrician, who reads the document', async () => {
     await signUpAndLogIn(pediatrician, PEDIATRICIAN, true);
-    await navigate(pediatrician, 'Mon profil professionnel');
-    await pediatrician.getByLabel('Nom affiché').fill(PEDIATRICIAN_NAME);
-    await pediatrician.getByLabel('Profession').selectOption('medecin-generaliste');
-    await pediatrician.getByLabel('Numéro RPPS').fill(RPPS);
-    await pediatrician.getByLabel('Lieu d’exercice').fill('Cabinet de pédiatrie');
-    await pediatrician.getByLabel('Ville').fill('Rennes');
-    await pediatrician.getByRole('button', { name: 'Publier mon profil' }).click();
-    await done(pediatrician, 'Votre profil est publié dans l’annuaire.');
+    await publishProfile(pediatrician, { name: PEDIATRICIAN_NAME, rpps: RPPS, place: 'Cabinet de pédiatrie', city: 'Rennes' });
 
-    await second.getByLabel('Dossier affiché').selectOption({ label: CHILD });
-    await second.getByRole('button', { name: 'Afficher', exact: true }).click();
+    await showRecord(second, CHILD);
     await navigate(second, 'Partager');
-    await second.getByLabel('Rechercher dans l’annuaire').fill('petit rennes');
-    await second.getByRole('button', { name: 'Rechercher' }).click();
-    await second.locator('.practitioner').filter({ hasText: PEDIATRICIAN_NAME }).getByRole('button', { name: 'Choisir' }).click();
+    await choosePractitioner(second, 'petit rennes', PEDIATRICIAN_NAME);
     await second.getByRole('button', { name: 'J’ai vérifié avec le praticien' }).click({ timeout: SLOW });
     await done(second, 'Empreinte vérifiée avec le praticien.');
     await second.getByLabel('Tout mon dossier, y compris les documents que j’ajouterai plus tard').check();
@@ -179,18 +159,16 @@ describe('a relative’s record kept by two parents and shared with a pediatrici
     await item.or(pediatrician.getByRole('alert')).first().waitFor({ timeout: SLOW });
     expect(await pediatrician.getByRole('alert').allTextContents()).toEqual([]);
     expect(await pediatrician.getByRole('button', { name: 'Ajouter un document au dossier' }).count()).toBe(0);
-    const [file] = await Promise.all([pediatrician.waitForEvent('download'), item.getByRole('button', { name: 'Télécharger', exact: true }).click()]);
-    expect(Buffer.compare(readFileSync(await file.path()), VACCINES.buffer)).toBe(0);
+    const file = await downloadFrom(pediatrician, item);
+    expect(Buffer.compare(file.bytes, VACCINES.buffer)).toBe(0);
     // The first parent's own record shares nothing: the share is the child's.
-    await first.getByLabel('Dossier affiché').selectOption({ label: 'Mon dossier' });
-    await first.getByRole('button', { name: 'Afficher', exact: true }).click();
+    await showRecord(first, 'Mon dossier');
     await navigate(first, 'Partager');
     await first.getByText('Vous ne partagez aucun document pour l’instant.').waitFor({ timeout: SLOW });
   }, 180_000);
 
   it('the child’s access history, seen by the first parent, names the second parent who read the document', async () => {
-    await first.getByLabel('Dossier affiché').selectOption({ label: CHILD });
-    await first.getByRole('button', { name: 'Afficher', exact: true }).click();
+    await showRecord(first, CHILD);
     const cells = await accessHistory(first);
     expect(cells).toContainEqual([SECOND, 'Contenu téléchargé', VACCINES_TITLE]);
   }, 60_000);

@@ -13,7 +13,7 @@
 // "Partager" on one document of the list shares that document alone.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +22,7 @@ import type { Locator, Page } from 'playwright-core';
 import type { Browser } from './browser.ts';
 import { expectNoCanaryLeaked } from './canary-check.ts';
 import { buildPdf, buildPng } from './fixtures.ts';
-import { PASSWORD, SLOW, accessHistory, addDocuments, localDate, logIn, navigate, openRecordedBrowsers, signUp, type Recording } from './flows.ts';
+import { PASSWORD, SLOW, accessHistory, addDocuments, choosePractitioner, downloadFrom, localDate, logIn, navigate, openRecordedBrowsers, publishProfile, signUp, type Recording } from './flows.ts';
 import { startRestartableServer, type RestartableServer } from './restartable-server.ts';
 import { isValidRpps } from '../../shared/practitioners.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -31,6 +31,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PRACTITIONER = 'dr.martin@example.org';
 const PATIENT = 'patiente.partage@example.org';
 const NAME = 'Dr Claire Martin';
+const PLACE = 'Cabinet médical des Lilas, 12 rue des Lilas';
 const canary = (label: string) => `CANARY-${label}-${randomBytes(6).toString('hex')}`;
 const CANARIES = {
   labBody: canary('labbody'), labTitle: canary('labtitle'), labName: canary('labname'),
@@ -101,19 +102,10 @@ function sharedItem(title: string): Locator {
   return practitioner.locator('.shared-vault .document').filter({ hasText: title });
 }
 
-async function download(page: Page, item: Locator): Promise<{ name: string; bytes: Buffer }> {
-  const [file] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Télécharger', exact: true }).click()]);
-  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
-}
-
 /** On the patient's "Partager" page (reached by the menu unless already there): search, choose the practitioner, and return the fingerprint shown. */
 async function pickPractitioner(viaMenu = true): Promise<{ number: string; qr: string | null }> {
   if (viaMenu) await navigate(patient, 'Partager');
-  await patient.getByLabel('Rechercher dans l’annuaire').fill('martin LYON');
-  await patient.getByRole('button', { name: 'Rechercher' }).click();
-  const result = patient.locator('.practitioner').filter({ hasText: NAME });
-  await result.getByRole('button', { name: 'Choisir' }).click();
-  await patient.getByRole('heading', { name: `Vérifier l’empreinte de ${NAME}` }).waitFor({ timeout: SLOW });
+  await choosePractitioner(patient, 'martin LYON', NAME);
   return {
     number: (await patient.getByTestId('fingerprint-number').textContent()) ?? '',
     qr: await patient.locator('svg.qr-code').getAttribute('data-qr-payload'),
@@ -136,7 +128,7 @@ describe('sharing with a practitioner, in two Chromium browsers', () => {
     await practitioner.getByLabel('Nom affiché').fill(NAME);
     await practitioner.getByLabel('Profession').selectOption('medecin-generaliste');
     await practitioner.getByLabel('Numéro RPPS').fill(RPPS.invalid);
-    await practitioner.getByLabel('Lieu d’exercice').fill('Cabinet médical des Lilas, 12 rue des Lilas');
+    await practitioner.getByLabel('Lieu d’exercice').fill(PLACE);
     await practitioner.getByLabel('Ville').fill('Lyon');
     await practitioner.getByRole('button', { name: 'Publier mon profil' }).click();
     await practitioner.getByRole('alert').filter({ hasText: 'Ce numéro RPPS n’est pas valide' }).waitFor();
@@ -187,7 +179,7 @@ describe('sharing with a practitioner, in two Chromium browsers', () => {
     await item.getByRole('heading', { name: `Aperçu de « ${LAB_TITLE} »` }).waitFor({ timeout: SLOW });
     await item.locator('.preview canvas').waitFor({ timeout: SLOW });
     await item.getByRole('button', { name: 'Fermer l’aperçu' }).click();
-    const file = await download(practitioner, item);
+    const file = await downloadFrom(practitioner, item);
     expect(file.name).toBe(LAB.name);
     expect(Buffer.compare(file.bytes, LAB.buffer)).toBe(0);
     expect(practitionerPayloads.size).toBe(1);
@@ -205,17 +197,12 @@ describe('sharing with a practitioner, in two Chromium browsers', () => {
     await item.waitFor({ timeout: SLOW });
     await item.getByLabel('Fichier de la nouvelle version').setInputFiles(LAB2);
     await patient.getByText('Nouvelle version enregistrée.').waitFor({ timeout: SLOW });
-    await navigate(patient, 'Ajouter des documents');
-    await patient.getByLabel('Fichiers').setInputFiles([LAB3]);
-    await patient.locator('.file-row').getByLabel('Titre').fill(LAB3_TITLE);
-    await patient.locator('.file-row').getByLabel('Catégorie').selectOption('11502-2');
-    await patient.getByRole('button', { name: 'Chiffrer et envoyer' }).click();
-    await patient.getByText('Tous les documents ont été ajoutés.').waitFor({ timeout: SLOW });
+    await addDocuments(patient, [{ file: LAB3, title: LAB3_TITLE, category: '11502-2' }]);
 
     const listed = await sharedWithMe();
     expect(listed.map((entry) => entry.title).sort()).toEqual([`${LAB3_TITLE} nouveau`, `${LAB_TITLE} nouveau`].sort());
     expect(await sharedItem(LAB_TITLE).locator('.document-meta').textContent()).toContain('Version 2');
-    const file = await download(practitioner, sharedItem(LAB_TITLE));
+    const file = await downloadFrom(practitioner, sharedItem(LAB_TITLE));
     expect(file.name).toBe(LAB2.name);
     expect(Buffer.compare(file.bytes, LAB2.buffer)).toBe(0);
     expect(await sharedItem(LAB_TITLE).locator('.new-marker').count()).toBe(0);
@@ -264,14 +251,7 @@ describe('sharing with a practitioner, in two Chromium browsers', () => {
     await practitioner.getByText('Votre compte et tous vos documents ont été supprimés.').waitFor({ timeout: SLOW });
     await signUp(practitioner, PRACTITIONER, true);
     await logIn(practitioner, PRACTITIONER, 'Partagés avec moi');
-    await navigate(practitioner, 'Mon profil professionnel');
-    await practitioner.getByText('Votre profil n’est pas encore publié').waitFor({ timeout: SLOW });
-    await practitioner.getByLabel('Nom affiché').fill(NAME);
-    await practitioner.getByLabel('Numéro RPPS').fill(RPPS.valid);
-    await practitioner.getByLabel('Lieu d’exercice').fill('Cabinet médical des Lilas, 12 rue des Lilas');
-    await practitioner.getByLabel('Ville').fill('Lyon');
-    await practitioner.getByRole('button', { name: 'Publier mon profil' }).click();
-    await practitioner.getByRole('status').filter({ hasText: 'Votre profil est publié dans l’annuaire.' }).waitFor({ timeout: SLOW });
+    await publishProfile(practitioner, { name: NAME, rpps: RPPS.valid, place: PLACE, city: 'Lyon' });
 
     // The patient's session ended with the server's clock moved on: log in again (the pins stay in this browser).
     await patient.goto(new URL('/connexion', server.url).href);
