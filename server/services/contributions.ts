@@ -24,8 +24,7 @@ export const MAX_PENDING_CONTRIBUTIONS = 50;
  */
 export async function contribute(deps: Deps, accountId: string, vaultId: string, uploadId: string, request: ContributeRequest): Promise<void> {
   requireContributorGrant(deps.storage.db, accountId, vaultId, deps.clock());
-  const upload = requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId);
-  await withUploadLock(upload.id, async () => {
+  await withUploadLock(deps, requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId).id, async (upload) => {
     if (upload.received !== upload.size || (await deps.blobs.tempSize(upload.blobId)) !== upload.size) throw new ApiError('UPLOAD_INCOMPLETE');
     await deps.blobs.sealTemp(upload.blobId);
     const now = deps.clock();

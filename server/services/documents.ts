@@ -25,7 +25,7 @@ export async function commitUpload(deps: Deps, accountId: string, vaultId: strin
   // Before sealing anything: a contributor's upload exists, but only contributions.ts may commit it.
   requireManagedVault(deps.storage.db, accountId, vaultId, deps.clock());
   const upload = requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId);
-  await withUploadLock(upload.id, () => commitLocked(deps, accountId, vaultId, upload, request));
+  await withUploadLock(deps, upload.id, (held) => commitLocked(deps, accountId, vaultId, held, request));
 }
 
 async function commitLocked(deps: Deps, accountId: string, vaultId: string, upload: UploadRow, request: CommitUploadRequest): Promise<void> {

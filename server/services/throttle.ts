@@ -54,17 +54,19 @@ export function recordSuccess(deps: Deps, keys: ThrottleKeys): void {
   deps.storage.db.delete(loginThrottles).where(eq(loginThrottles.key, keys.account)).run();
 }
 
+/** Read and write in one transaction: failures counted at once by two server processes all count. */
 function bump(deps: Deps, key: string, max: number): void {
   const now = deps.clock();
   const { windowMs, lockMs } = deps.policy.throttle;
-  const db = deps.storage.db;
-  const row = db.select().from(loginThrottles).where(eq(loginThrottles.key, key)).get();
-  const fresh = row === undefined || now - row.windowStart >= windowMs;
-  const failures = fresh ? 1 : row.failures + 1;
-  const windowStart = fresh ? now : row.windowStart;
-  const lockedUntil = failures >= max ? now + lockMs : (row?.lockedUntil ?? 0);
-  db.insert(loginThrottles)
-    .values({ key, failures, windowStart, lockedUntil })
-    .onConflictDoUpdate({ target: loginThrottles.key, set: { failures, windowStart, lockedUntil } })
-    .run();
+  deps.storage.db.transaction((tx) => {
+    const row = tx.select().from(loginThrottles).where(eq(loginThrottles.key, key)).get();
+    const fresh = row === undefined || now - row.windowStart >= windowMs;
+    const failures = fresh ? 1 : row.failures + 1;
+    const windowStart = fresh ? now : row.windowStart;
+    const lockedUntil = failures >= max ? now + lockMs : (row?.lockedUntil ?? 0);
+    tx.insert(loginThrottles)
+      .values({ key, failures, windowStart, lockedUntil })
+      .onConflictDoUpdate({ target: loginThrottles.key, set: { failures, windowStart, lockedUntil } })
+      .run();
+  });
 }

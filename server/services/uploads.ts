@@ -1,8 +1,9 @@
 // Resumable uploads of a document version's payload. create -> PUT ranges in order (each starts at the
 // bytes received so far) -> commit (documents.ts). Bytes go straight to a temporary blob; the row keeps
-// the count of bytes that were fully written. One PUT per upload at a time (CONFLICT otherwise). An active
-// contributor uploads too, only to its own uploads, which it can only contribute (contributions.ts).
-import { and, eq, gt } from 'drizzle-orm';
+// the count of bytes that were fully written. One PUT, abort or commit per upload at a time, across every
+// server process on the database (CONFLICT otherwise). An active contributor uploads too, only to its own
+// uploads, which it can only contribute (contributions.ts).
+import { and, eq, gt, lte } from 'drizzle-orm';
 import type { UploadState } from '../../shared/documents.ts';
 import { MAX_CHUNK_BYTES } from '../../shared/documents.ts';
 import { ApiError } from '../http-error.ts';
@@ -16,16 +17,41 @@ import { drainPendingDeletions } from '../storage/recovery.ts';
 
 export type UploadRow = typeof uploads.$inferSelect;
 
-const busy = new Set<string>();
+/**
+ * A writer's hold on an upload is a lease in its row (writer_until), so it holds across processes. It is
+ * renewed while the work runs: only a process that died holding it makes the others wait, at most this long.
+ */
+const UPLOAD_WRITER_LEASE_MS = 60_000;
+const WRITER_RENEW_MS = UPLOAD_WRITER_LEASE_MS / 3;
 
-/** Runs `work` holding the upload's lock (one PUT, abort or commit at a time); CONFLICT if it is held. */
-export async function withUploadLock<T>(uploadId: string, work: () => Promise<T>): Promise<T> {
-  if (busy.has(uploadId)) throw new ApiError('CONFLICT');
-  busy.add(uploadId);
+/**
+ * Runs `work` holding the upload (one PUT, abort or commit at a time); CONFLICT if another request, in this
+ * process or another, holds it. `work` gets the row as read once held: what another process wrote before
+ * is in it.
+ */
+export async function withUploadLock<T>(deps: Deps, uploadId: string, work: (row: UploadRow) => Promise<T>): Promise<T> {
+  const db = deps.storage.db;
+  const now = deps.clock();
+  let until = now + UPLOAD_WRITER_LEASE_MS;
+  const claimed = db.update(uploads).set({ writerUntil: until }).where(and(eq(uploads.id, uploadId), lte(uploads.writerUntil, now))).run().changes;
+  if (claimed === 0) throw new ApiError('CONFLICT');
+  const renew = setInterval(() => {
+    const next = deps.clock() + UPLOAD_WRITER_LEASE_MS;
+    try {
+      if (db.update(uploads).set({ writerUntil: next }).where(and(eq(uploads.id, uploadId), eq(uploads.writerUntil, until))).run().changes === 1) until = next;
+    } catch {
+      // A failing disk: the write itself will fail and answer for it; the lease then lapses on its own.
+    }
+  }, WRITER_RENEW_MS);
+  renew.unref();
   try {
-    return await work();
+    const row = db.select().from(uploads).where(eq(uploads.id, uploadId)).get();
+    if (row === undefined) throw new ApiError('NOT_FOUND');
+    return await work(row);
   } finally {
-    busy.delete(uploadId);
+    clearInterval(renew);
+    // Gone with its row after a commit or an abort; left alone if it lapsed and someone else holds it now.
+    db.update(uploads).set({ writerUntil: 0 }).where(and(eq(uploads.id, uploadId), eq(uploads.writerUntil, until))).run();
   }
 }
 
@@ -57,7 +83,7 @@ export async function createUpload(deps: Deps, accountId: string, vaultId: strin
     const live = deps.storage.db.select({ id: uploads.id }).from(uploads).where(and(eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId), gt(uploads.expiresAt, now))).all();
     if (live.length >= MAX_CONTRIBUTOR_UPLOADS) throw new ApiError('CONFLICT');
   }
-  const row: UploadRow = { id: newRandomId(), vaultId, accountId, blobId: newBlobId(), size, received: 0, createdAt: now, expiresAt: now + deps.policy.uploadTtlMs };
+  const row: UploadRow = { id: newRandomId(), vaultId, accountId, blobId: newBlobId(), size, received: 0, createdAt: now, expiresAt: now + deps.policy.uploadTtlMs, writerUntil: 0 };
   await deps.blobs.createTemp(row.blobId);
   deps.storage.db.insert(uploads).values(row).run();
   return stateOf(row);
@@ -89,7 +115,9 @@ export async function writeChunk(deps: Deps, accountId: string, vaultId: string,
   if (range.total !== row.size || range.end >= row.size) throw new ApiError('RANGE_NOT_SATISFIABLE');
   if (length > MAX_CHUNK_BYTES) throw new ApiError('PAYLOAD_TOO_LARGE');
   if (range.start !== row.received) throw new ApiError('CONFLICT');
-  return withUploadLock(row.id, async () => {
+  return withUploadLock(deps, row.id, async (held) => {
+    // Again as held: another process may have stored this range meanwhile.
+    if (range.start !== held.received) throw new ApiError('CONFLICT');
     try {
       await deps.blobs.writeTemp(row.blobId, range.start, length, body);
     } catch (error) {
@@ -105,7 +133,7 @@ export async function writeChunk(deps: Deps, accountId: string, vaultId: string,
 /** Abandons an upload: its row goes, its temporary blob is deleted (queued first, so a crash cannot leak it). */
 export async function abortUpload(deps: Deps, accountId: string, vaultId: string, uploadId: string): Promise<void> {
   const row = requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId);
-  await withUploadLock(row.id, async () => {
+  await withUploadLock(deps, row.id, async () => {
     deps.storage.db.transaction((tx) => {
       tx.insert(pendingBlobDeletions).values({ blobId: row.blobId, queuedAt: deps.clock() }).run();
       tx.delete(uploads).where(eq(uploads.id, row.id)).run();

@@ -35,6 +35,11 @@ export function openStorage(dataDir: string): Storage {
   // Deleted rows (account ids, keys of a deleted account) are overwritten, not left in free pages.
   sqlite.pragma('secure_delete = ON');
   const db = drizzle(sqlite, { schema });
+  // Every transaction takes the write lock as it begins (BEGIN IMMEDIATE), waiting up to busy_timeout for
+  // it. A deferred one that read before another server process on this file committed could not write
+  // after it: SQLITE_BUSY_SNAPSHOT at once, an error 500 instead of a short wait.
+  const deferred = db.transaction.bind(db);
+  db.transaction = (run, config) => deferred(run, { behavior: 'immediate', ...config });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db,

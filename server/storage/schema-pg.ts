@@ -122,6 +122,7 @@ export const uploads = pgTable(
     received: bigint('received', { mode: 'number' }).notNull(),
     createdAt: millis('created_at').notNull(),
     expiresAt: millis('expires_at').notNull(),
+    writerUntil: millis('writer_until').notNull().default(0),
   },
   (table) => [index('uploads_vault').on(table.vaultId), index('uploads_expiry').on(table.expiresAt)],
 );

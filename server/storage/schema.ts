@@ -137,6 +137,11 @@ export const uploads = sqliteTable(
     received: integer('received').notNull(),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
+    /**
+     * Until when (ms) one request holds the upload to write, abort or commit it: one writer at a time
+     * across every server process on this database (services/uploads.ts). 0 when nobody holds it.
+     */
+    writerUntil: integer('writer_until').notNull().default(0),
   },
   (table) => [index('uploads_vault').on(table.vaultId), index('uploads_expiry').on(table.expiresAt)],
 );

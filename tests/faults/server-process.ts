@@ -28,9 +28,12 @@ export function stubStaticDir(): string {
   return dir;
 }
 
-/** Spawns `npm start`'s command (node --import tsx server/main.ts) and waits until it serves. */
-export async function startServer(dataDir: string, staticDir: string): Promise<RunningServer> {
-  return running(spawnServer(['server/main.ts'], dataDir, staticDir), null);
+/**
+ * Spawns `npm start`'s command (node --import tsx server/main.ts) and waits until it serves. `env` adds to
+ * the process's environment (e.g. where its database is).
+ */
+export async function startServer(dataDir: string, staticDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  return running(spawnServer(['server/main.ts'], dataDir, staticDir, env), null);
 }
 
 /** A server process whose code is loaded but that has not opened DATA_DIR yet (tests/faults/warm-main.ts). */
@@ -55,10 +58,10 @@ interface Spawned {
   signal: (name: NodeJS.Signals) => Promise<void>;
 }
 
-function spawnServer(args: string[], dataDir: string, staticDir: string): Spawned {
+function spawnServer(args: string[], dataDir: string, staticDir: string, env: Record<string, string> = {}): Spawned {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, STATIC_DIR: staticDir },
+    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, STATIC_DIR: staticDir },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';

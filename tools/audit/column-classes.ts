@@ -90,6 +90,7 @@ export const SCHEMA_COLUMNS: TableClasses = {
     received: 'counter',
     created_at: 'timestamp',
     expires_at: 'timestamp',
+    writer_until: 'timestamp',
   },
   access_events: {
     id: 'counter',

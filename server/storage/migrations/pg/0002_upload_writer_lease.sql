@@ -1,0 +1,1 @@
+ALTER TABLE "uploads" ADD COLUMN "writer_until" bigint DEFAULT 0 NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `uploads` ADD `writer_until` integer DEFAULT 0 NOT NULL;
