@@ -79,13 +79,23 @@ function requireUploader(db: Db | Tx, accountId: string, vaultId: string, now: n
 
 export async function createUpload(deps: Deps, accountId: string, vaultId: string, size: number): Promise<UploadState> {
   const now = deps.clock();
-  if (requireUploader(deps.storage.db, accountId, vaultId, now) === 'contributor') {
-    const live = deps.storage.db.select({ id: uploads.id }).from(uploads).where(and(eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId), gt(uploads.expiresAt, now))).all();
-    if (live.length >= MAX_CONTRIBUTOR_UPLOADS) throw new ApiError('CONFLICT');
-  }
   const row: UploadRow = { id: newRandomId(), vaultId, accountId, blobId: newBlobId(), size, received: 0, createdAt: now, expiresAt: now + deps.policy.uploadTtlMs, writerUntil: 0 };
-  await deps.blobs.createTemp(row.blobId);
-  deps.storage.db.insert(uploads).values(row).run();
+  // Counted and inserted in one transaction, so two server processes cannot both pass the limit.
+  deps.storage.db.transaction((tx) => {
+    if (requireUploader(tx, accountId, vaultId, now) === 'contributor') {
+      const live = tx.select({ id: uploads.id }).from(uploads).where(and(eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId), gt(uploads.expiresAt, now))).all();
+      if (live.length >= MAX_CONTRIBUTOR_UPLOADS) throw new ApiError('CONFLICT');
+    }
+    tx.insert(uploads).values(row).run();
+  });
+  // The row before the blob: the start-up sweep of another server process deletes every temporary blob no
+  // row names, which a blob made first would be for a moment. A blob that never came is caught at write.
+  try {
+    await deps.blobs.createTemp(row.blobId);
+  } catch (error) {
+    deps.storage.db.delete(uploads).where(eq(uploads.id, row.id)).run();
+    throw error;
+  }
   return stateOf(row);
 }
 
@@ -118,6 +128,11 @@ export async function writeChunk(deps: Deps, accountId: string, vaultId: string,
   return withUploadLock(deps, row.id, async (held) => {
     // Again as held: another process may have stored this range meanwhile.
     if (range.start !== held.received) throw new ApiError('CONFLICT');
+    // A row whose blob is gone (a crash between the two at creation) can never complete: the client starts over.
+    if ((await deps.blobs.tempSize(row.blobId)) === null) {
+      deps.storage.db.delete(uploads).where(eq(uploads.id, row.id)).run();
+      throw new ApiError('NOT_FOUND');
+    }
     try {
       await deps.blobs.writeTemp(row.blobId, range.start, length, body);
     } catch (error) {

@@ -1,7 +1,7 @@
 // Documents through app.request: resumable upload, commit with the vault manifest, list, read, versions,
 // payload download with Range, access history, delete. Bodies are checked against the shared schemas.
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentVersionResponseSchema, listDocumentsResponseSchema, listVersionsResponseSchema, uploadStateSchema } from '../../shared/documents.ts';
@@ -147,6 +147,18 @@ describe('upload and commit', () => {
     server.clock.now += 60_000;
     expect((await call(server, 'GET', `/api/vaults/${alice.vaultId}/uploads/${uploadId}`, { token: alice.token })).status).toBe(404);
     expect((await putChunk(server, alice, uploadId, payloadOf(10), 0, 9)).status).toBe(404);
+  });
+
+  it('names an upload in the database before its temporary blob exists, and forgets one whose blob never came (404, not 500)', async () => {
+    const uploadId = await beginUpload(server, alice, 10);
+    const row = server.state.storage.sqlite.prepare('SELECT blob_id AS blobId FROM uploads WHERE id = ?').get(uploadId) as { blobId: string };
+    expect(readdirSync(join(server.dataDir, 'blobs', 'tmp'))).toEqual([row.blobId]);
+    // As a crash between the row and the blob would leave it.
+    rmSync(join(server.dataDir, 'blobs', 'tmp', row.blobId));
+    const put = await putChunk(server, alice, uploadId, payloadOf(10), 0, 9);
+    expect(put.status).toBe(404);
+    expect(await errorCode(put)).toBe('NOT_FOUND');
+    expect(server.state.storage.sqlite.prepare('SELECT count(*) AS n FROM uploads').get()).toEqual({ n: 0 });
   });
 
   it('aborts an upload: its state and its temporary blob are gone', async () => {
