@@ -79,24 +79,26 @@ function requireUploader(db: Db | Tx, accountId: string, vaultId: string, now: n
 
 export async function createUpload(deps: Deps, accountId: string, vaultId: string, size: number): Promise<UploadState> {
   const now = deps.clock();
+  const role = requireUploader(deps.storage.db, accountId, vaultId, now);
   const row: UploadRow = { id: newRandomId(), vaultId, accountId, blobId: newBlobId(), size, received: 0, createdAt: now, expiresAt: now + deps.policy.uploadTtlMs, writerUntil: 0 };
-  // Counted and inserted in one transaction, so two server processes cannot both pass the limit.
-  deps.storage.db.transaction((tx) => {
-    if (requireUploader(tx, accountId, vaultId, now) === 'contributor') {
-      const live = tx.select({ id: uploads.id }).from(uploads).where(and(eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId), gt(uploads.expiresAt, now))).all();
-      if (live.length >= MAX_CONTRIBUTOR_UPLOADS) throw new ApiError('CONFLICT');
-    }
-    tx.insert(uploads).values(row).run();
-  });
-  // The row before the blob: the start-up sweep of another server process deletes every temporary blob no
-  // row names, which a blob made first would be for a moment. A blob that never came is caught at write.
+  // The blob before the row, so that a row always has its blob after a crash (the sweep deletes blobs no row
+  // names). Another instance's start-up sweep may still take it in between: writeChunk then answers 404.
+  await deps.blobs.createTemp(row.blobId);
   try {
-    await deps.blobs.createTemp(row.blobId);
+    // Counted and inserted in one transaction, so two server processes cannot both pass the limit.
+    deps.storage.db.transaction((tx) => {
+      if (role === 'contributor' && liveUploads(tx, accountId, vaultId, now) >= MAX_CONTRIBUTOR_UPLOADS) throw new ApiError('CONFLICT');
+      tx.insert(uploads).values(row).run();
+    });
   } catch (error) {
-    deps.storage.db.delete(uploads).where(eq(uploads.id, row.id)).run();
+    await deps.blobs.delete(row.blobId);
     throw error;
   }
   return stateOf(row);
+}
+
+function liveUploads(tx: Tx, accountId: string, vaultId: string, now: number): number {
+  return tx.select({ id: uploads.id }).from(uploads).where(and(eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId), gt(uploads.expiresAt, now))).all().length;
 }
 
 /** The live upload of this account in this vault; NOT_FOUND if unknown, someone else's, or expired. */
@@ -128,7 +130,7 @@ export async function writeChunk(deps: Deps, accountId: string, vaultId: string,
   return withUploadLock(deps, row.id, async (held) => {
     // Again as held: another process may have stored this range meanwhile.
     if (range.start !== held.received) throw new ApiError('CONFLICT');
-    // A row whose blob is gone (a crash between the two at creation) can never complete: the client starts over.
+    // A row whose blob is gone (taken by another instance's start-up sweep) can never complete: start over.
     if ((await deps.blobs.tempSize(row.blobId)) === null) {
       deps.storage.db.delete(uploads).where(eq(uploads.id, row.id)).run();
       throw new ApiError('NOT_FOUND');

@@ -149,11 +149,11 @@ describe('upload and commit', () => {
     expect((await putChunk(server, alice, uploadId, payloadOf(10), 0, 9)).status).toBe(404);
   });
 
-  it('names an upload in the database before its temporary blob exists, and forgets one whose blob never came (404, not 500)', async () => {
+  it('forgets an upload whose temporary blob is gone: 404, not 500, and the row is dropped', async () => {
     const uploadId = await beginUpload(server, alice, 10);
     const row = server.state.storage.sqlite.prepare('SELECT blob_id AS blobId FROM uploads WHERE id = ?').get(uploadId) as { blobId: string };
     expect(readdirSync(join(server.dataDir, 'blobs', 'tmp'))).toEqual([row.blobId]);
-    // As a crash between the row and the blob would leave it.
+    // As another instance's start-up sweep would leave it, had it run between the blob and the row.
     rmSync(join(server.dataDir, 'blobs', 'tmp', row.blobId));
     const put = await putChunk(server, alice, uploadId, payloadOf(10), 0, 9);
     expect(put.status).toBe(404);
