@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { AppContext, useApp } from './lib/app-context.ts';
 import { useLocale } from './lib/use-locale.ts';
-import { useVaults } from './lib/use-vaults.ts';
+import { useVaults, type Vaults } from './lib/use-vaults.ts';
 import { VaultSwitcher } from './components/vault-switcher.tsx';
 import { vaultClient, type AccountRole } from './lib/vault-client.ts';
 import { Home } from './pages/home.tsx';
@@ -38,8 +38,9 @@ export function App() {
           <Nav />
           <VaultSwitcher />
         </header>
-        {/* A new record selected: every page starts again on it. */}
-        <main id="main" key={vaults.vaultId ?? 'none'}>
+        {/* A new record selected: every page starts again on it. One's own record keeps one key from log-in on,
+            so the page shown is not drawn twice when the list of records arrives. */}
+        <main id="main" key={pageKey(vaults)}>
           <ErrorBoundary>
             <Router>
               <Route path="/" component={Home} />
@@ -61,6 +62,10 @@ export function App() {
       </LocationProvider>
     </AppContext.Provider>
   );
+}
+
+function pageKey({ vaults, vaultId }: Vaults): string {
+  return vaults.some((vault) => vault.vaultId === vaultId && vault.role === 'manager') ? `record:${vaultId ?? ''}` : 'own';
 }
 
 /** First stop of Tab: past the header and its links, to the page's h1 (which a screen reader then reads). */
