@@ -9,7 +9,8 @@ import { documentPayloadLength } from '../../crypto/document.ts';
 import { parseArgs } from '../../tools/audit/args.ts';
 import { isPayloadLength } from '../../tools/audit/blob-store-audit.ts';
 import { canaryForms } from '../../tools/audit/canary-forms.ts';
-import { scanFile } from '../../tools/audit/canary-scan.ts';
+import { scanBytes, scanFile } from '../../tools/audit/canary-scan.ts';
+import { maskDatabaseUrl, redactSecrets } from '../../tools/audit/database-url.ts';
 import { detectFileSignature } from '../../tools/audit/file-signatures.ts';
 import { chiSquareThreshold, testRandomness } from '../../tools/audit/randomness.ts';
 
@@ -96,10 +97,35 @@ describe('payload sizes', () => {
 describe('command line', () => {
   it('parses repeatable canaries and logs, and refuses a missing --data or an unknown flag', () => {
     expect(parseArgs(['--data', '/d', '--canary', 'a', '--canary=b', '--logs', 'l1', '--json'])).toEqual({ dataDir: '/d', canaries: ['a', 'b'], logs: ['l1'], json: true });
-    expect(parseArgs(['--canary', 'a'])).toEqual({ error: '--data DIR is required' });
+    expect(parseArgs(['--canary', 'a'])).toEqual({ error: '--data DIR or --database-url URL --blobs DIR is required' });
     expect(parseArgs(['--data', '/d', '--verbose'])).toEqual({ error: 'unknown argument: --verbose' });
     expect(parseArgs(['--data'])).toEqual({ error: '--data needs a value' });
     expect(parseArgs(['--data', '/d', '--now', '1764374400000'])).toEqual({ dataDir: '/d', canaries: [], logs: [], json: false, now: 1764374400000 });
     expect(parseArgs(['--data', '/d', '--now=yesterday'])).toEqual({ error: '--now needs milliseconds since the epoch' });
+  });
+
+  it('takes --database-url with --blobs instead of --data, and never quotes the URL in an error', () => {
+    const url = 'postgres://audit:s3cret@db.example:5432/vault';
+    expect(parseArgs(['--database-url', url, '--blobs=/b', '--canary', 'a'])).toEqual({ databaseUrl: url, blobsDir: '/b', canaries: ['a'], logs: [], json: false });
+    expect(parseArgs(['--database-url', url])).toEqual({ error: '--database-url URL needs --blobs DIR, the blob folder' });
+    expect(parseArgs(['--blobs', '/b'])).toEqual({ error: '--blobs DIR goes with --database-url URL' });
+    expect(parseArgs(['--data', '/d', '--database-url', url, '--blobs', '/b'])).toEqual({ error: '--data DIR cannot go with --database-url or --blobs' });
+    expect(parseArgs(['--data', '/d', '--blobs', '/b'])).toEqual({ error: '--data DIR cannot go with --database-url or --blobs' });
+    expect(parseArgs(['--database-url', 'mysql://root:s3cret@db/vault', '--blobs', '/b'])).toEqual({ error: '--database-url needs a postgres:// or postgresql:// URL' });
+  });
+
+  it('masks the password of a database URL, in the user part or as a parameter, and in any message quoting it', () => {
+    expect(maskDatabaseUrl('postgres://audit:s3cr%40t@db.example:5432/vault')).toBe('postgres://audit:***@db.example:5432/vault');
+    expect(maskDatabaseUrl('postgresql://db.example/vault?user=audit&password=s3cret&sslmode=require')).toBe('postgresql://db.example/vault?user=audit&password=***&sslmode=require');
+    expect(maskDatabaseUrl('postgres://audit@db.example/vault')).toBe('postgres://audit@db.example/vault');
+    expect(maskDatabaseUrl('not a url s3cret')).not.toContain('s3cret');
+    expect(redactSecrets('cannot use s3cr@t or s3cr%40t', 'postgres://audit:s3cr%40t@db/vault')).toBe('cannot use *** or ***');
+    expect(redactSecrets('bad password s3cret', 'postgres://db/vault?password=s3cret')).toBe('bad password ***');
+  });
+
+  it('finds a canary in bytes held in memory at its offset', () => {
+    const [raw] = canaryForms(['CANARY-mem']);
+    const bytes = Buffer.concat([Buffer.alloc(100_000, 7), Buffer.from('CANARY-mem'), Buffer.alloc(10)]);
+    expect(scanBytes(bytes, 'copy', [raw!])).toEqual([{ path: 'copy', offset: 100_000, canaryIndex: 0, form: 'raw' }]);
   });
 });

@@ -1,6 +1,7 @@
-// The blob store as it is on disk (DATA_DIR/blobs and blobs/tmp, layout of server/storage/fs-blob-store.ts)
-// against the rows that name its files: every committed version's blob exists with the stored size;
-// every file, named or not, is audited as a payload; files no row names are reported.
+// The blob store as it is on disk (the blob folder, DATA_DIR/blobs for SQLite or --blobs for PostgreSQL, and
+// its tmp/; layout of server/storage/fs-blob-store.ts) against the rows that name its files: every committed
+// version's blob exists with the stored size; every file, named or not, is audited as a payload; files no
+// row names are reported.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -20,8 +21,8 @@ export interface BlobStoreReport {
 interface VersionBlobRow { vault_id: string; document_id: string; version: number; blob_id: string; payload_size: number }
 interface UploadRow { id: string; blob_id: string; size: number; received: number }
 
-export function auditBlobStore(db: Database.Database, dataDir: string, findings: Findings): BlobStoreReport {
-  const finalDir = join(dataDir, 'blobs');
+export function auditBlobStore(db: Database.Database, blobsDir: string, findings: Findings): BlobStoreReport {
+  const finalDir = blobsDir;
   const tempDir = join(finalDir, 'tmp');
   const versions = db.prepare('SELECT vault_id, document_id, version, blob_id, payload_size FROM document_versions').all() as VersionBlobRow[];
   const pending = new Set(db.prepare('SELECT blob_id FROM pending_blob_deletions').pluck().all() as string[]);

@@ -44,6 +44,15 @@ export function scanFile(path: string, forms: readonly CanaryForm[]): CanaryHit[
   return hits;
 }
 
+/** Every match of every form in `bytes`, held in memory (the copy of a PostgreSQL snapshot); `name` stands for its path. */
+export function scanBytes(bytes: Buffer, name: string, forms: readonly CanaryForm[]): CanaryHit[] {
+  return forms.flatMap((form) => {
+    const offsets: number[] = [];
+    findAll(bytes, form, 0, 0, (offset) => { offsets.push(offset); });
+    return offsets.slice(0, MAX_HITS_PER_FORM).map((offset) => ({ path: name, offset, canaryIndex: form.canaryIndex, form: form.form }));
+  });
+}
+
 /** Reports matches that end after the `kept` prefix (the ones before were reported with the last window). */
 function findAll(window: Buffer, form: CanaryForm, windowStart: number, kept: number, report: (offset: number) => void): void {
   const first = Math.max(0, kept - form.bytes.length + 1);

@@ -1,10 +1,11 @@
 // The access history as stored (access_events), its structure (history-chain-audit.ts checks the hash
 // chain and the signed checkpoint): the trigger that refuses UPDATE is in place; ids stay at or below
-// SQLite's AUTOINCREMENT high-water mark (a row inserted with a hand-picked id above it, or the mark
-// lowered, shows); within a vault, times never go back as ids grow (the server appends with its clock);
+// the engine's high-water mark (SQLite's AUTOINCREMENT, PostgreSQL's sequence: EngineFacts), so a row
+// inserted with a hand-picked id above it, or the mark lowered, shows; within a vault, times never go back as ids grow (the server appends with its clock);
 // no read predates its vault or the commit of the version read, or lies in the future; actions are the
 // two fixed codes.
 import type Database from 'better-sqlite3';
+import type { EngineFacts } from './engine-facts.ts';
 import { rowWhere, type Findings } from './findings.ts';
 
 const ACTIONS: readonly string[] = ['envelope-read', 'payload-read'];
@@ -23,18 +24,19 @@ interface EventRow {
   version_created_at: number | null;
 }
 
-export function auditHistory(db: Database.Database, now: number, findings: Findings): void {
-  checkTrigger(db, findings);
+export function auditHistory(db: Database.Database, now: number, engine: EngineFacts, findings: Findings): void {
+  if (!engine.historyGuard.intact) {
+    findings.error('history-trigger', engine.historyGuard.where, 'the trigger that keeps the access history append-only is missing or changed');
+  }
   const rows = db.prepare(`
     SELECT e.*, v.created_at AS vault_created_at, dv.created_at AS version_created_at
     FROM access_events e
     LEFT JOIN vaults v ON v.id = e.vault_id
     LEFT JOIN document_versions dv ON dv.vault_id = e.vault_id AND dv.document_id = e.document_id AND dv.version = e.version
     ORDER BY e.vault_id, e.id`).all() as EventRow[];
-  const highWater = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'access_events'").pluck().get() as number | undefined;
   let previous: EventRow | undefined;
   for (const row of rows) {
-    checkRow(row, highWater ?? 0, now, findings);
+    checkRow(row, engine.historyHighWater, now, findings);
     if (previous?.vault_id === row.vault_id && row.at < previous.at) {
       findings.error('history-order', rowWhere('access_events', 'at', { id: row.id }), `earlier than event ${previous.id} of the same vault, though appended after it`);
     }
@@ -42,16 +44,9 @@ export function auditHistory(db: Database.Database, now: number, findings: Findi
   }
 }
 
-function checkTrigger(db: Database.Database, findings: Findings): void {
-  const sql = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'access_events_no_update'").pluck().get() as string | undefined;
-  if (sql === undefined || !/BEFORE\s+UPDATE\s+ON\s+`?access_events`?/i.test(sql) || !/RAISE\s*\(\s*ABORT/i.test(sql)) {
-    findings.error('history-trigger', 'sqlite_master trigger access_events_no_update', 'the trigger that keeps the access history append-only is missing or changed');
-  }
-}
-
 function checkRow(row: EventRow, highWater: number, now: number, findings: Findings): void {
   const where = (column: string) => rowWhere('access_events', column, { id: row.id });
-  if (row.id > highWater) findings.error('history-id', where('id'), `id above the AUTOINCREMENT high-water mark ${highWater}: not appended by the server`);
+  if (row.id > highWater) findings.error('history-id', where('id'), `id above the engine's high-water mark ${highWater}: not appended by the server`);
   if (!ACTIONS.includes(row.action)) findings.error('history-action', where('action'), 'not one of the fixed action codes');
   if (row.vault_created_at === null) findings.error('history-vault', where('vault_id'), 'an event for a vault that does not exist');
   else if (row.at < row.vault_created_at) findings.error('history-time', where('at'), 'a read before its vault was created');

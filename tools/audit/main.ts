@@ -1,8 +1,10 @@
-// vault-audit: `node --import tsx tools/audit/main.ts --data DIR [--canary TEXT]... [--logs FILE]... [--json]`.
+// vault-audit: `node --import tsx tools/audit/main.ts (--data DIR | --database-url URL --blobs DIR)
+// [--canary TEXT]... [--logs FILE]... [--now MS] [--json]`.
 // Exit status: 0 when no ERROR finding, 1 when there is one, 2 for a usage error or a crash of the tool.
 import { pathToFileURL } from 'node:url';
 import { USAGE, parseArgs } from './args.ts';
-import { runAudit } from './audit.ts';
+import { runAudit, type AuditReport } from './audit.ts';
+import { redactSecrets } from './database-url.ts';
 import { formatHuman, formatJson } from './report.ts';
 
 export interface CliOutput {
@@ -20,7 +22,15 @@ export async function cli(argv: readonly string[], output: CliOutput = CONSOLE):
     output.err(USAGE);
     return 2;
   }
-  const report = await runAudit({ dataDir: options.dataDir, canaries: options.canaries, logs: options.logs, ...(options.now === undefined ? {} : { now: options.now }) });
+  let report: AuditReport;
+  try {
+    report = await runAudit(options);
+  } catch (error) {
+    // A connection error may quote what it was given: never the password.
+    const message = error instanceof Error ? error.message : String(error);
+    output.err(`vault-audit failed: ${'databaseUrl' in options ? redactSecrets(message, options.databaseUrl) : message}`);
+    return 2;
+  }
   output.out(options.json ? formatJson(report) : formatHuman(report));
   return report.errors === 0 ? 0 : 1;
 }

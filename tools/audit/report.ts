@@ -10,7 +10,8 @@ export function formatJson(report: AuditReport): string {
 }
 
 export function formatHuman(report: AuditReport): string {
-  const lines = [`vault-audit of ${report.dataDir}`, '', 'Tables and columns:'];
+  const source = 'dataDir' in report ? report.dataDir : `${report.databaseUrl} (blobs in ${report.blobsDir})`;
+  const lines = [`vault-audit of ${source}`, '', 'Tables and columns:'];
   for (const table of report.tables) {
     lines.push(`  ${table.name} (${table.rows} rows)${table.known ? '' : '  UNKNOWN TABLE'}`);
     for (const column of table.columns) {

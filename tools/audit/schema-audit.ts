@@ -1,8 +1,11 @@
 // Tables and columns as SQLite itself lists them (sqlite_master, pragma_table_info), compared with the
 // class list: an unknown table or column is an ERROR, so a new plaintext field cannot slip in unseen.
-// Also counts rows and checks the storage type of every value against its class.
+// Also counts rows and checks the storage type of every value against its class. On PostgreSQL the
+// database read is the snapshot's copy, with PostgreSQL's table and column names; views and triggers come
+// from the engine's own catalog (EngineFacts).
 import type Database from 'better-sqlite3';
-import { ALL_COLUMNS, type ColumnClass } from './column-classes.ts';
+import { ALL_COLUMNS, SCHEMA_COLUMNS, type ColumnClass } from './column-classes.ts';
+import type { EngineFacts, EngineObject } from './engine-facts.ts';
 import type { Findings } from './findings.ts';
 
 export interface ColumnReport {
@@ -40,17 +43,15 @@ const STORAGE_TYPES: Record<ColumnClass, readonly string[]> = {
   other: ['text'],
 };
 
-export const KNOWN_TRIGGERS = ['access_events_no_update'] as const;
-
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
-export function auditSchema(db: Database.Database, findings: Findings): TableReport[] {
+export function auditSchema(db: Database.Database, engine: EngineFacts, findings: Findings): TableReport[] {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
   const reports = tables.map((table) => auditTable(db, table, findings));
-  for (const table of Object.keys(ALL_COLUMNS)) {
+  for (const table of [...Object.keys(SCHEMA_COLUMNS), ...engine.internalTables]) {
     if (!tables.includes(table)) findings.error('missing-table', table, 'a table of the schema is missing from the database');
   }
-  auditOtherObjects(db, findings);
+  auditOtherObjects(engine.objects, findings);
   return reports;
 }
 
@@ -81,10 +82,9 @@ function auditColumn(db: Database.Database, table: string, name: string, cls: Co
 }
 
 /** Views and triggers hold no data by themselves, but an unknown one can copy data or disable a rule. */
-function auditOtherObjects(db: Database.Database, findings: Findings): void {
-  const objects = db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY name").all() as { type: string; name: string }[];
+function auditOtherObjects(objects: readonly EngineObject[], findings: Findings): void {
   for (const object of objects) {
     if (object.type === 'view') findings.warn('unknown-view', object.name, 'a view the audit tool does not know');
-    else if (!(KNOWN_TRIGGERS as readonly string[]).includes(object.name)) findings.warn('unknown-trigger', object.name, 'a trigger the audit tool does not know');
+    else if (!object.known) findings.warn('unknown-trigger', object.name, 'a trigger the audit tool does not know');
   }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `vault-audit` executable (package.json "bin"): registers tsx's loader, then runs the audit.
-// Equivalent to: node --import tsx tools/audit/main.ts --data DIR [--canary TEXT]... [--logs FILE]... [--json]
+// Equivalent to: node --import tsx tools/audit/main.ts (--data DIR | --database-url URL --blobs DIR) [--canary TEXT]... [--logs FILE]... [--json]
 import { register } from 'tsx/esm/api';
 
 register();
