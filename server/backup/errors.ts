@@ -16,11 +16,15 @@ export type BackupErrorCode =
   /** restore: a file is missing, extra, or its size or SHA-256 differs from the manifest. */
   | 'INTEGRITY'
   /** restore: the database copy is damaged or names a blob the backup does not hold. */
-  | 'DATABASE_INVALID';
+  | 'DATABASE_INVALID'
+  /** restore: the backup's engine (SQLite or PostgreSQL) is not the target's (--data or --database-url). */
+  | 'ENGINE_MISMATCH'
+  /** PostgreSQL cannot be reached, or refused the operation (its tool's masked output is the cause). */
+  | 'DATABASE_UNAVAILABLE';
 
 export class BackupError extends Error {
   override readonly name = 'BackupError';
-  constructor(readonly code: BackupErrorCode) {
-    super(code);
+  constructor(readonly code: BackupErrorCode, options?: ErrorOptions) {
+    super(code, options);
   }
 }

@@ -4,9 +4,13 @@
 //
 // Layout of a backup folder (format 1):
 //   manifest.json        this file
-//   vault.sqlite3        the database snapshot (engine "sqlite"; a PostgreSQL dump would be another engine)
-//   server-secret        DATA_DIR/server-secret, when the server keeps its secret there
+//   vault.sqlite3        the database snapshot, engine "sqlite" (SQLite online backup), or
+//   database.pgdump      the database snapshot, engine "postgresql" (pg_dump --format=custom)
+//   server-secret        DATA_DIR/server-secret, when the server keeps its secret there (never with PostgreSQL)
 //   blobs/<id>           every payload the snapshot's rows name, as published blobs
+// The "postgresql" engine was added without a new format version: a format-1 SQLite backup reads exactly as
+// before, and a reader that predates PostgreSQL refuses such a manifest (MANIFEST_INVALID) rather than
+// misread it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -18,6 +22,9 @@ export const BACKUP_FORMAT = 'coffre-sante-backup';
 export const BACKUP_FORMAT_VERSION = 1;
 export const SECRET_FILE = 'server-secret';
 export const BLOBS_FOLDER = 'blobs';
+/** The database snapshot's file name in a backup, per engine. */
+export const DATABASE_FILES = { sqlite: 'vault.sqlite3', postgresql: 'database.pgdump' } as const;
+export type DatabaseEngine = keyof typeof DATABASE_FILES;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const fileEntry = z.strictObject({ size: z.number().int().nonnegative(), sha256: sha256Hex });
@@ -26,7 +33,10 @@ const manifestSchema = z.strictObject({
   format: z.literal(BACKUP_FORMAT),
   formatVersion: z.literal(BACKUP_FORMAT_VERSION),
   createdAt: z.iso.datetime(),
-  database: fileEntry.extend({ engine: z.literal('sqlite'), file: z.literal('vault.sqlite3') }),
+  database: z.discriminatedUnion('engine', [
+    fileEntry.extend({ engine: z.literal('sqlite'), file: z.literal(DATABASE_FILES.sqlite) }),
+    fileEntry.extend({ engine: z.literal('postgresql'), file: z.literal(DATABASE_FILES.postgresql) }),
+  ]),
   serverSecret: fileEntry.nullable(),
   blobs: z.array(fileEntry.extend({ id: z.string().regex(BLOB_ID_PATTERN) })),
 });
@@ -56,4 +66,9 @@ export async function readManifest(backupDir: string): Promise<BackupManifest> {
   const ids = new Set(result.data.blobs.map((blob) => blob.id));
   if (ids.size !== result.data.blobs.length) throw new BackupError('MANIFEST_INVALID');
   return result.data;
+}
+
+/** The manifest's database line for a snapshot file of `engine`. */
+export function databaseEntry(engine: DatabaseEngine, file: FileEntry): BackupManifest['database'] {
+  return engine === 'sqlite' ? { engine, file: DATABASE_FILES.sqlite, ...file } : { engine, file: DATABASE_FILES.postgresql, ...file };
 }

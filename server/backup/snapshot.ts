@@ -1,4 +1,5 @@
-// `vault-server backup`: a consistent copy of a running server's DATA_DIR into a new folder.
+// `vault-server backup`: a consistent copy of a running server's data into a new folder: DATA_DIR (SQLite,
+// its blobs and server secret), or a PostgreSQL database and its blob folder.
 //
 // Order, and why no blob can silently go missing:
 //   1. snapshot the database (one committed state S) and read, from that copy, the blob ids S names;
@@ -18,21 +19,39 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackupError } from './errors.ts';
+import { openPgBackend, type PgBackendHooks } from './pg-backend.ts';
 import { openSqliteBackend } from './sqlite-backend.ts';
 import { copyHashed, hasCode, hashFile, isNotFound, syncDirectory, type OnBytes } from './file-copy.ts';
-import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BLOBS_FOLDER, MANIFEST_FILE, SECRET_FILE, serializeManifest, type BackupManifest, type BlobEntry } from './manifest.ts';
+import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BLOBS_FOLDER, databaseEntry, MANIFEST_FILE, SECRET_FILE, serializeManifest, type BackupManifest, type BlobEntry } from './manifest.ts';
 import type { DatabaseBackend } from './database-backend.ts';
 
 const MAX_ATTEMPTS = 5;
 
-export interface BackupOptions {
-  dataDir: string;
+/**
+ * What to back up: a DATA_DIR (SQLite), or a PostgreSQL database and the blob folder its servers share
+ * (holding <id> and tmp/<id>). With PostgreSQL the server secret is SERVER_SECRET, never in the backup.
+ */
+export type BackupSource = { dataDir: string } | ({ databaseUrl: string; blobsDir: string } & PgBackendHooks);
+
+export type BackupOptions = BackupSource & {
   outDir: string;
   /** Bytes of blobs copied so far, out of the bytes this attempt must copy. */
   onProgress?: (done: number, total: number) => void;
   /** Test hook: runs after each database snapshot, before its blobs are copied. */
   testOnlyAfterSnapshot?: (attempt: number) => Promise<void>;
   now?: () => Date;
+};
+
+/** The live data a backup reads: the database, the blob folder, the secret file if the engine has one. */
+interface Source {
+  backend: DatabaseBackend;
+  blobsDir: string;
+  secretFile: string | null;
+}
+
+function openSource(source: BackupSource): Source {
+  if ('databaseUrl' in source) return { backend: openPgBackend(source.databaseUrl, source), blobsDir: resolve(source.blobsDir), secretFile: null };
+  return { backend: openSqliteBackend(source.dataDir), blobsDir: join(source.dataDir, BLOBS_FOLDER), secretFile: join(source.dataDir, SECRET_FILE) };
 }
 
 export interface BackupSummary {
@@ -49,9 +68,9 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
   await requireEmptyOrAbsent(outDir);
   const staging = join(dirname(outDir), `.${basename(outDir)}.partial-${randomBytes(6).toString('hex')}`);
   await mkdir(join(staging, BLOBS_FOLDER), { recursive: true, mode: 0o700 });
-  const backend = openSqliteBackend(options.dataDir);
+  const source = openSource(options);
   try {
-    const manifest = await writeContents(backend, options, staging);
+    const manifest = await writeContents(source, options, staging);
     await writeFile(join(staging, MANIFEST_FILE), serializeManifest(manifest.manifest), { mode: 0o600, flush: true });
     await syncDirectory(join(staging, BLOBS_FOLDER));
     await syncDirectory(staging);
@@ -62,28 +81,28 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
     await rm(staging, { recursive: true, force: true });
     throw error;
   } finally {
-    backend.close();
+    source.backend.close();
   }
 }
 
-async function writeContents(backend: DatabaseBackend, options: BackupOptions, staging: string): Promise<{ manifest: BackupManifest; summary: BackupSummary }> {
+async function writeContents({ backend, blobsDir, secretFile }: Source, options: BackupOptions, staging: string): Promise<{ manifest: BackupManifest; summary: BackupSummary }> {
   const copied = new Map<string, BlobEntry>();
   let lost = new Set<string>();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const { blobIds } = await backend.snapshot(join(staging, backend.fileName));
     await options.testOnlyAfterSnapshot?.(attempt);
-    const missing = await copyBlobs(options, staging, blobIds, copied);
+    const missing = await copyBlobs(blobsDir, options, staging, blobIds, copied);
     if (missing.some((id) => lost.has(id))) throw new BackupError('SOURCE_INCOMPLETE');
     if (missing.length === 0) {
       await dropUnnamed(staging, copied, new Set(blobIds));
       const blobs = blobIds.map((id) => copied.get(id)!);
-      const secret = await copySecret(options.dataDir, staging);
+      const secret = secretFile === null ? null : await copySecret(secretFile, staging);
       const database = await hashFile(join(staging, backend.fileName));
       const manifest: BackupManifest = {
         format: BACKUP_FORMAT,
         formatVersion: BACKUP_FORMAT_VERSION,
         createdAt: (options.now?.() ?? new Date()).toISOString(),
-        database: { engine: backend.engine, file: 'vault.sqlite3', ...database },
+        database: databaseEntry(backend.engine, database),
         serverSecret: secret,
         blobs,
       };
@@ -96,10 +115,10 @@ async function writeContents(backend: DatabaseBackend, options: BackupOptions, s
 }
 
 /** Copies the named blobs not copied yet; returns the ids found neither published nor temporary. */
-async function copyBlobs(options: BackupOptions, staging: string, blobIds: readonly string[], copied: Map<string, BlobEntry>): Promise<string[]> {
+async function copyBlobs(blobsDir: string, options: BackupOptions, staging: string, blobIds: readonly string[], copied: Map<string, BlobEntry>): Promise<string[]> {
   const wanted = blobIds.filter((id) => !copied.has(id));
   const sizes = new Map<string, number>();
-  for (const id of wanted) sizes.set(id, await sourceSize(options.dataDir, id));
+  for (const id of wanted) sizes.set(id, await sourceSize(blobsDir, id));
   const total = [...sizes.values()].reduce((sum, size) => sum + size, 0);
   let done = 0;
   const onBytes: OnBytes = (bytes) => {
@@ -108,7 +127,7 @@ async function copyBlobs(options: BackupOptions, staging: string, blobIds: reado
   };
   const missing: string[] = [];
   for (const id of wanted) {
-    const entry = await copyBlob(options.dataDir, id, join(staging, BLOBS_FOLDER, id), onBytes);
+    const entry = await copyBlob(blobsDir, id, join(staging, BLOBS_FOLDER, id), onBytes);
     if (entry === null) missing.push(id);
     else copied.set(id, { id, ...entry });
   }
@@ -116,8 +135,8 @@ async function copyBlobs(options: BackupOptions, staging: string, blobIds: reado
 }
 
 /** Published first, then temporary, then published again: a rename between the two looks is not a loss. */
-async function copyBlob(dataDir: string, id: string, destination: string, onBytes: OnBytes): Promise<Omit<BlobEntry, 'id'> | null> {
-  for (const source of blobPaths(dataDir, id)) {
+async function copyBlob(blobsDir: string, id: string, destination: string, onBytes: OnBytes): Promise<Omit<BlobEntry, 'id'> | null> {
+  for (const source of blobPaths(blobsDir, id)) {
     try {
       return await copyHashed(source, destination, onBytes);
     } catch (error) {
@@ -127,8 +146,8 @@ async function copyBlob(dataDir: string, id: string, destination: string, onByte
   return null;
 }
 
-async function sourceSize(dataDir: string, id: string): Promise<number> {
-  for (const source of blobPaths(dataDir, id)) {
+async function sourceSize(blobsDir: string, id: string): Promise<number> {
+  for (const source of blobPaths(blobsDir, id)) {
     try {
       return (await stat(source)).size;
     } catch (error) {
@@ -138,9 +157,9 @@ async function sourceSize(dataDir: string, id: string): Promise<number> {
   return 0;
 }
 
-function blobPaths(dataDir: string, id: string): string[] {
-  const published = join(dataDir, 'blobs', id);
-  return [published, join(dataDir, 'blobs', 'tmp', id), published];
+function blobPaths(blobsDir: string, id: string): string[] {
+  const published = join(blobsDir, id);
+  return [published, join(blobsDir, 'tmp', id), published];
 }
 
 /** Removes blobs copied by an earlier attempt that the final snapshot no longer names (deleted since). */
@@ -153,9 +172,9 @@ async function dropUnnamed(staging: string, copied: Map<string, BlobEntry>, name
 }
 
 /** The server secret keys fake salts and throttle keys: a restore without it would change them. */
-async function copySecret(dataDir: string, staging: string): Promise<BackupManifest['serverSecret']> {
+async function copySecret(secretFile: string, staging: string): Promise<BackupManifest['serverSecret']> {
   try {
-    return await copyHashed(join(dataDir, SECRET_FILE), join(staging, SECRET_FILE));
+    return await copyHashed(secretFile, join(staging, SECRET_FILE));
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BackupError } from './errors.ts';
 import type { DatabaseBackend, SnapshotResult } from './database-backend.ts';
+import { DATABASE_FILES } from './manifest.ts';
 
-const FILE_NAME = 'vault.sqlite3';
+const FILE_NAME = DATABASE_FILES.sqlite;
 
 export function openSqliteBackend(dataDir: string): DatabaseBackend {
   let source: Database.Database | null = null;
@@ -27,7 +28,7 @@ export function openSqliteBackend(dataDir: string): DatabaseBackend {
       chmodSync(destination, 0o600);
       return finishCopy(destination);
     },
-    check: checkSqliteCopy,
+    check: (copy) => Promise.resolve().then(() => checkSqliteCopy(copy)),
     close: () => { source?.close(); },
   };
 }

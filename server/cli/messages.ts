@@ -15,8 +15,8 @@ export const EXIT = {
 } as const;
 
 export const USAGE = [
-  'usage: vault-server backup --out DIR [--data DATA_DIR]',
-  '       vault-server restore --from DIR --data DATA_DIR [--force]',
+  'usage: vault-server backup --out DIR [--data DATA_DIR | --database-url URL --blobs DIR]',
+  '       vault-server restore --from DIR (--data DATA_DIR | --database-url URL --blobs DIR) [--force]',
 ].join('\n');
 
 const ERRORS: Record<BackupErrorCode, { exit: number; text: string }> = {
@@ -28,6 +28,8 @@ const ERRORS: Record<BackupErrorCode, { exit: number; text: string }> = {
   FORMAT_UNSUPPORTED: { exit: EXIT.badBackup, text: 'Format de sauvegarde non pris en charge ; rien n’a été restauré. / Unsupported backup format; nothing was restored.' },
   INTEGRITY: { exit: EXIT.badBackup, text: 'Sauvegarde altérée ou incomplète : un fichier manque ou ne correspond pas ; rien n’a été restauré. / Backup damaged or incomplete: a file is missing or does not match; nothing was restored.' },
   DATABASE_INVALID: { exit: EXIT.badBackup, text: 'Base de données de la sauvegarde endommagée ; rien n’a été restauré. / Backup database damaged; nothing was restored.' },
+  ENGINE_MISMATCH: { exit: EXIT.usage, text: 'Cette sauvegarde vient d’un autre type de base (SQLite avec --data, PostgreSQL avec --database-url) ; rien n’a été restauré. / This backup is from another kind of database (SQLite with --data, PostgreSQL with --database-url); nothing was restored.' },
+  DATABASE_UNAVAILABLE: { exit: EXIT.unexpected, text: 'La base PostgreSQL est injoignable ou a refusé l’opération (adresse, serveur, version de pg_dump/pg_restore) ; rien n’a été modifié. / The PostgreSQL database cannot be reached or refused the operation (URL, server, pg_dump/pg_restore version); nothing was changed.' },
 };
 
 export function errorMessage(code: BackupErrorCode): { exit: number; text: string } {
@@ -42,5 +44,7 @@ export const TEXT = {
   secretNotIncluded: 'Secret du serveur fourni par SERVER_SECRET : non sauvegardé, conservez-le à part. / Server secret comes from SERVER_SECRET: not backed up, keep it separately.',
   restoreDone: (files: number, size: string) =>
     `Restauration terminée : ${files} fichier(s) chiffré(s), ${size}. Démarrez le serveur sur ce dossier. / Restore complete: ${files} encrypted file(s), ${size}. Start the server on this folder.`,
+  restoreDonePg: (files: number, size: string) =>
+    `Restauration terminée : ${files} fichier(s) chiffré(s), ${size}. Démarrez le serveur sur cette base et ce dossier, avec le même SERVER_SECRET. / Restore complete: ${files} encrypted file(s), ${size}. Start the server on this database and folder, with the same SERVER_SECRET.`,
   copying: 'Copie / Copying',
 } as const;
