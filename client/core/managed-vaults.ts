@@ -5,16 +5,19 @@
 import { envelopeOpener, openVaultKeys, sealVaultKeys } from '../../crypto/envelope.ts';
 import { CryptoError, isCryptoError } from '../../crypto/errors.ts';
 import { generateIdentity, signPublicBundle, verifyPublicBundle, type IdentitySecrets, type PublicKeyBundle } from '../../crypto/identity.ts';
-import { randomBytes } from '../../crypto/primitives.ts';
+import { keysHash } from '../../crypto/fingerprint.ts';
+import { constantTimeEqual, randomBytes } from '../../crypto/primitives.ts';
+import type { RecordPin } from '../../crypto/vault-settings.ts';
 import { openVaultLabel, sealVaultLabel } from '../../crypto/vault-label.ts';
 import { memberOf } from '../../crypto/vault-manifest.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { createManagedVaultResponseSchema, type CreateManagedVaultRequest } from '../../shared/managed-vaults.ts';
 import { listVaultsResponseSchema, type VaultSummary } from '../../shared/vaults.ts';
 import type { UnlockedAccount } from './account.ts';
-import { request, type ApiClient } from './api.ts';
+import { isApiClientError, request, type ApiClient } from './api.ts';
 import { markVerified, pinOnFirstUse, type PinStatus, type PinStore } from './pins.ts';
 import { nextVaultManifest, type VaultState } from './vault.ts';
+import { fetchVaultSettings, updateVaultSettings, type SettingsState } from './vault-settings.ts';
 import { verifiedBundle } from './bundles.ts';
 
 /** A record this account manages, verified and opened. `identity` lives only in memory (forgetRecordKeys). */
@@ -46,21 +49,47 @@ export interface VaultList {
  * role 'vault', named by its vault id and equal to its pin (KEY_CHANGED otherwise; pinned on first sight
  * on a device that has none); its seeds come from an envelope only the record's own key may sign
  * (openVaultKeys: SIGNER_NOT_ALLOWED for one the server sealed, ATK-05) and must give that bundle's keys.
+ * Last, the record must be one this person created or joined: in the record list of their own sealed
+ * settings, with the same keys hash (KEY_CHANGED otherwise). A record the server made up, with its own
+ * seeds sealed for us, would pass every other check; it is RECORD_UNEXPECTED on every device. A record
+ * pinned as verified on this device (created or joined here) and not yet in the list is added to it.
  */
-export async function listVaults(api: ApiClient, account: UnlockedAccount, pins: PinStore): Promise<VaultList> {
+export async function listVaults(api: ApiClient, account: UnlockedAccount, pins: PinStore, ownSettings: SettingsState): Promise<VaultList> {
   const { vaults } = await request(api, 'GET', '/api/vaults', listVaultsResponseSchema);
   const own = vaults.find((entry) => entry.role === 'owner');
   if (own === undefined) throw new CryptoError('RECORD_MISSING');
   const list: VaultList = { own: { vaultId: own.vaultId, manifestSequence: own.manifestSequence }, records: [], refused: [] };
-  for (const summary of vaults.filter((entry) => entry.role === 'manager')) {
+  const summaries = vaults.filter((entry) => entry.role === 'manager');
+  const known = summaries.length === 0 ? [] : (await fetchVaultSettings(api, account, ownSettings)).records;
+  const adopted: RecordPin[] = [];
+  for (const summary of summaries) {
     try {
-      list.records.push(await openRecord(account, pins, summary));
+      const record = await openRecord(account, pins, summary);
+      const verdict = knownRecord(record, known);
+      if (verdict !== 'known' && verdict !== 'adopt') {
+        forgetRecordKeys([record]);
+        throw new CryptoError(verdict);
+      }
+      if (verdict === 'adopt') adopted.push({ vaultId: record.vaultId, keysHash: keysHash(record.bundle) });
+      list.records.push(record);
     } catch (error) {
       if (!isCryptoError(error)) throw error;
       list.refused.push({ vaultId: summary.vaultId, code: error.code });
     }
   }
+  if (adopted.length > 0) {
+    // Another device changing the settings at the same moment (CONFLICT) only delays this to the next listing.
+    await updateVaultSettings(api, account, ownSettings, (current) => ({ ...current, records: [...current.records, ...adopted] }))
+      .catch((error: unknown) => { if (!isApiClientError(error, 'CONFLICT')) throw error; });
+  }
   return list;
+}
+
+/** 'known': in the sealed list; 'adopt': created or joined on this device, not yet listed; else why refused. */
+function knownRecord(record: ManagedRecord, known: readonly RecordPin[]): 'known' | 'adopt' | 'KEY_CHANGED' | 'RECORD_UNEXPECTED' {
+  const entry = known.find((pin) => pin.vaultId === record.vaultId);
+  if (entry !== undefined) return constantTimeEqual(entry.keysHash, keysHash(record.bundle)) ? 'known' : 'KEY_CHANGED';
+  return record.pinStatus === 'verified' ? 'adopt' : 'RECORD_UNEXPECTED';
 }
 
 /**

@@ -23,7 +23,7 @@ export interface SettingsState {
 
 /** The settings of a vault that never stored any: sequence 0, nothing hidden or blocked. */
 export function emptySettings(): VaultSettings {
-  return { sequence: 0, hiddenFromPractitioners: [], blockedAccounts: [], hiddenDocuments: [] };
+  return { sequence: 0, hiddenFromPractitioners: [], blockedAccounts: [], hiddenDocuments: [], records: [] };
 }
 
 /** The current settings, opened and checked against the last sequence seen; updates state.settingsSequence. */
@@ -67,7 +67,11 @@ export function editIds(ids: readonly string[], change: { add?: readonly string[
 
 function normalized(lists: SettingsLists): SettingsLists {
   const sorted = (ids: readonly string[]) => [...new Set(ids)].sort();
-  return { hiddenFromPractitioners: sorted(lists.hiddenFromPractitioners), blockedAccounts: sorted(lists.blockedAccounts), hiddenDocuments: sorted(lists.hiddenDocuments) };
+  // One entry per record (the last given wins), in id order.
+  const records = [...new Map(lists.records.map((record) => [record.vaultId, record])).values()].sort((a, b) => (a.vaultId < b.vaultId ? -1 : 1));
+  return {
+    hiddenFromPractitioners: sorted(lists.hiddenFromPractitioners), blockedAccounts: sorted(lists.blockedAccounts), hiddenDocuments: sorted(lists.hiddenDocuments), records,
+  };
 }
 
 function sameLists(a: SettingsLists, b: SettingsLists): boolean {

@@ -13,7 +13,7 @@ const INVITE_LIFETIME_MS = 2 * 24 * 3600 * 1000;
 
 /** One's own record first, then the relatives' in the order the server lists them. Records that fail a check are left out. */
 export async function listVaultsView(api: ApiClient, session: Session): Promise<VaultChoiceView[]> {
-  const list = await listVaults(api, session.account, session.pins);
+  const list = await listVaults(api, session.account, session.pins, await session.stateOf(session.account.vaultId));
   session.setRecords(list.records);
   return [
     { vaultId: list.own.vaultId, role: 'owner', name: null, startsAt: null, endsAt: null },

@@ -113,7 +113,7 @@ beforeEach(() => { world.tamper.reset(); });
 
 describe('a teenager’s confidential document under a malicious server', () => {
   it('is not in the record Marie lists, nor anywhere she looks; Léa and Dr Martin open it byte-exact', async () => {
-    const vaults = await listVaults(world.api(marie), marie.account, mariePins);
+    const vaults = await listVaults(world.api(marie), marie.account, mariePins, {});
     expect(vaults.records.map((entry) => entry.vaultId)).toEqual([record.vaultId]);
     const listed = await listDocuments(world.api(marie), actingAs(marie.account, record), marieState);
     expect(listed.map((entry) => entry.metadata.title).sort()).toEqual(['Carnet de vaccination', 'Certificat de sport']);
@@ -237,7 +237,7 @@ describe('a teenager’s confidential document under a malicious server', () => 
     }
   });
 
-  it('ATK-03 ATK-05 Léa’s vault listed as a record of the server’s making, its manifest listing the document and Léa as a writer: NO_MATCH, no payload', async () => {
+  it('ATK-03 ATK-05 Léa’s vault listed as a record of the server’s making: RECORD_UNEXPECTED; acted on anyway, with a manifest listing the document: NO_MATCH, no payload', async () => {
     const vaultId = lea.account.vaultId;
     const phantom = verifyPublicBundle(signPublicBundle(server, { accountId: vaultId, role: 'vault', createdAt: 2 }));
     world.tamper.use(editJson('phantom record in the vault list', /^\/api\/vaults$/, (body) => {
@@ -248,11 +248,14 @@ describe('a teenager’s confidential document under a malicious server', () => 
         label: toBase64url(sealVaultLabel(server, vaultId, 'Léa (confidentiel)')),
       });
     }));
-    const listed = await listVaults(world.api(marie), marie.account, mariePins);
-    // First sight on this device: accepted, but only as a new record nobody verified.
-    const fake = listed.records.find((entry) => entry.vaultId === vaultId);
-    expect(fake?.pinStatus).toBe('new');
-    if (fake === undefined) throw new Error('the phantom record was not opened');
+    const listed = await listVaults(world.api(marie), marie.account, mariePins, {});
+    // Marie neither created nor joined it: not in her sealed list of records, so refused on every device.
+    expect(listed.records.map((entry) => entry.vaultId)).not.toContain(vaultId);
+    expect(listed.refused).toEqual([{ vaultId, code: 'RECORD_UNEXPECTED' }]);
+    // A client that skipped that check would act with the seeds the server sealed for Marie: still nothing.
+    const fake: ManagedRecord = {
+      vaultId, label: 'Léa (confidentiel)', bundle: phantom, identity: server, pinStatus: 'new', startsAt: null, endsAt: null, manifestSequence: 1,
+    };
 
     const documentManifest = fromBase64url(json(world.tamper.recorded('confidential version')).manifest as string);
     const manifest = signVaultManifest({

@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { actingAs, createRecord, listVaults, type ManagedRecord } from '../../client/core/managed-vaults.ts';
 import { memoryPinStore } from '../../client/core/pins.ts';
-import { acceptInvite, addManager, createInvite, listInvites, type InviteEntry } from '../../client/core/record-managers.ts';
+import { acceptInvite, addManager, createInvite, listInvites, removeManager, type InviteEntry } from '../../client/core/record-managers.ts';
 import { listDocuments } from '../../client/core/documents.ts';
 import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
+import type { SettingsState } from '../../client/core/vault-settings.ts';
 import { sealVaultKeys } from '../../crypto/envelope.ts';
 import { fingerprintNumber } from '../../crypto/fingerprint.ts';
 import { generateIdentity, signPublicBundle, verifyPublicBundle } from '../../crypto/identity.ts';
@@ -29,6 +30,8 @@ let alice: Person;
 let bob: Person;
 const alicePins = memoryPinStore();
 const bobPins = memoryPinStore();
+/** Bob's own vault settings as his device saw them last: they hold the records he created or joined. */
+const bobSettings: SettingsState = {};
 let record: ManagedRecord;
 let aliceState: VaultState;
 const bobState: VaultState = {};
@@ -99,8 +102,22 @@ describe('records of relatives under a malicious server', () => {
     if (honest === undefined) throw new Error('no invitation');
     invite = honest;
     await addManager(world.api(alice), acting, aliceState, { invite, startsAt: null, endsAt: null });
-    const listed = await listVaults(world.api(bob), bob.account, bobPins);
-    expect(listed.records.map((entry) => [entry.label, entry.pinStatus])).toEqual([['Léa', 'new']]);
+    // Bob's device refused the answer to his acceptance (the test before): it never verified the record, so a
+    // record it did not create or join is refused, as one the server made up would be.
+    const unverified = await listVaults(world.api(bob), bob.account, bobPins, bobSettings);
+    expect(unverified.records).toEqual([]);
+    expect(unverified.refused).toEqual([{ vaultId: record.vaultId, code: 'RECORD_UNEXPECTED' }]);
+    // Alice takes him off and invites him again: a code accepted honestly verifies the record on his device,
+    // and from then on it is kept in Bob's sealed list of records.
+    await removeManager(world.api(alice), acting, aliceState, bob.accountId);
+    const { code } = await createInvite(world.api(alice), acting, { expiresAt: Date.now() + DAY });
+    await acceptInvite(world.api(bob), bob.account, bobPins, code);
+    const again = (await listInvites(world.api(alice), acting)).find((entry) => entry.status === 'accepted');
+    if (again === undefined) throw new Error('no accepted invitation');
+    await addManager(world.api(alice), acting, aliceState, { invite: again, startsAt: null, endsAt: null });
+    const listed = await listVaults(world.api(bob), bob.account, bobPins, bobSettings);
+    expect(listed.records.map((entry) => [entry.label, entry.pinStatus])).toEqual([['Léa', 'verified']]);
+    expect(listed.refused).toEqual([]);
   });
 
   it('ATK-03 the server hands a manager a whole record identity of its making (envelope and name consistent): KEY_CHANGED against the pin', async () => {
@@ -110,7 +127,7 @@ describe('records of relatives under a malicious server', () => {
       entry.managerEnvelope = toBase64url(sealVaultKeys(server, record.vaultId, bob.account.bundle.encryptionPublicKey));
       entry.label = toBase64url(sealVaultLabel(server, record.vaultId, 'Léa'));
     }));
-    const listed = await listVaults(world.api(bob), bob.account, bobPins);
+    const listed = await listVaults(world.api(bob), bob.account, bobPins, bobSettings);
     expect(world.tamper.fired).toEqual(['own record identity in the vault list']);
     expect(listed.records).toEqual([]);
     expect(listed.refused).toEqual([{ vaultId: record.vaultId, code: 'KEY_CHANGED' }]);
@@ -120,7 +137,7 @@ describe('records of relatives under a malicious server', () => {
     world.tamper.use(editJson('server-sealed vault-key envelope', VAULTS, (body) => {
       managedEntry(body).managerEnvelope = toBase64url(sealVaultKeys(server, record.vaultId, bob.account.bundle.encryptionPublicKey));
     }));
-    const listed = await listVaults(world.api(bob), bob.account, bobPins);
+    const listed = await listVaults(world.api(bob), bob.account, bobPins, bobSettings);
     expect(world.tamper.fired).toEqual(['server-sealed vault-key envelope']);
     expect(listed.records).toEqual([]);
     expect(listed.refused).toEqual([{ vaultId: record.vaultId, code: 'SIGNER_NOT_ALLOWED' }]);
@@ -133,7 +150,7 @@ describe('records of relatives under a malicious server', () => {
       const { manifest } = verifyVaultManifest(bytes, record.bundle.signingPublicKey);
       return signVaultManifest({ ...manifest, managers: [...manifest.managers, memberOf(mallory)] }, server.signingSeed);
     });
-    const [bobRecord] = (await listVaults(world.api(bob), bob.account, bobPins)).records;
+    const [bobRecord] = (await listVaults(world.api(bob), bob.account, bobPins, bobSettings)).records;
     if (bobRecord === undefined) throw new Error('Bob manages no record');
     world.tamper.use(addMallory);
     expect(await failureCode(listDocuments(world.api(bob), actingAs(bob.account, bobRecord), bobState))).toBe('SIGNATURE_INVALID');
@@ -147,5 +164,30 @@ describe('records of relatives under a malicious server', () => {
     // Honestly served, the record's manifest names exactly its two managers.
     world.tamper.reset();
     expect((await listDocuments(world.api(bob), actingAs(bob.account, bobRecord), bobState)).map((entry) => entry.metadata.title)).toEqual(['Carnet de vaccination']);
+  });
+
+  it('ATK-06 a whole record of the server’s making (its identity, its seeds sealed for Bob, a name): RECORD_UNEXPECTED on every device, so nothing is ever added to it', async () => {
+    const phantomId = toBase64url(content(16, 9));
+    world.tamper.use(editJson('a record of the server’s making', VAULTS, (body) => {
+      (body.vaults as unknown[]).push({
+        vaultId: phantomId, role: 'manager', manifestSequence: 1, startsAt: null, endsAt: null,
+        publicBundle: toBase64url(signPublicBundle(server, { accountId: phantomId, role: 'vault', createdAt: 2 })),
+        managerEnvelope: toBase64url(sealVaultKeys(server, phantomId, bob.account.bundle.encryptionPublicKey)),
+        label: toBase64url(sealVaultLabel(server, phantomId, 'Léa')),
+      });
+    }));
+    for (const pins of [bobPins, memoryPinStore()]) {
+      const listed = await listVaults(world.api(bob), bob.account, pins, {});
+      expect(listed.records.map((entry) => entry.vaultId)).toEqual([record.vaultId]);
+      expect(listed.refused).toEqual([{ vaultId: phantomId, code: 'RECORD_UNEXPECTED' }]);
+    }
+    expect(world.tamper.calls().filter((call) => !call.startsWith('GET '))).toEqual([]);
+  });
+
+  it('opens on a new device the records Bob joined elsewhere, through his sealed list (first sight there, no verification step)', async () => {
+    const newDevice = memoryPinStore();
+    const listed = await listVaults(world.api(bob), bob.account, newDevice, {});
+    expect(listed.records.map((entry) => [entry.vaultId, entry.pinStatus])).toEqual([[record.vaultId, 'new']]);
+    expect(listed.refused).toEqual([]);
   });
 });

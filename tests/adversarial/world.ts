@@ -90,7 +90,7 @@ export async function joinRecord(world: World, creator: Person, record: ManagedR
   const invite = (await listInvites(world.api(creator), acting)).find((entry) => entry.inviteId === inviteId);
   if (invite?.status !== 'accepted') throw new Error('the invitation was not accepted');
   await addManager(world.api(creator), acting, creatorState, { invite, startsAt: null, endsAt: null });
-  const joined = (await listVaults(world.api(member), member.account, memberPins)).records.find((entry) => entry.vaultId === record.vaultId);
+  const joined = (await listVaults(world.api(member), member.account, memberPins, {})).records.find((entry) => entry.vaultId === record.vaultId);
   if (joined === undefined) throw new Error('the record is not listed for the new manager');
   return joined;
 }

@@ -60,7 +60,7 @@ describe('records of relatives through the client core', () => {
     const acting = actingAs(mother.account, record);
     carnet = await upload(mother, acting, motherState, 'BCG 2026-03-01', 'Carnet de vaccination');
 
-    const listed = await listVaults(api(mother), mother.account, motherPins);
+    const listed = await listVaults(api(mother), mother.account, motherPins, {});
     expect(listed.own.vaultId).toBe(mother.account.vaultId);
     expect(listed.refused).toEqual([]);
     expect(listed.records.map((entry) => [entry.vaultId, entry.label, entry.pinStatus])).toEqual([[record.vaultId, 'Léa', 'verified']]);
@@ -85,7 +85,7 @@ describe('records of relatives through the client core', () => {
     expect(pin?.verified).toBe(true);
     expect(pin?.keysHash).toEqual(keysHash(record.bundle));
     // Not a manager until the mother adds him: the record is not his yet.
-    expect((await listVaults(api(father), father.account, fatherPins)).records).toEqual([]);
+    expect((await listVaults(api(father), father.account, fatherPins, {})).records).toEqual([]);
 
     const [invite] = await listInvites(api(mother), acting);
     expect(invite?.status).toBe('accepted');
@@ -104,7 +104,7 @@ describe('records of relatives through the client core', () => {
   });
 
   it('lets the second parent open the record, read its document and add one the first parent reads', async () => {
-    const listed = await listVaults(api(father), father.account, fatherPins);
+    const listed = await listVaults(api(father), father.account, fatherPins, {});
     expect(listed.refused).toEqual([]);
     expect(listed.own.vaultId).toBe(father.account.vaultId);
     expect(listed.records.map((entry) => [entry.vaultId, entry.label, entry.pinStatus])).toEqual([[record.vaultId, 'Léa', 'verified']]);
@@ -132,7 +132,7 @@ describe('records of relatives through the client core', () => {
   it('lets the second parent leave: the record is gone from his list and unreadable', async () => {
     const acting = actingAs(father.account, fatherRecord);
     await leaveRecord(api(father), acting, fatherState);
-    expect((await listVaults(api(father), father.account, fatherPins)).records).toEqual([]);
+    expect((await listVaults(api(father), father.account, fatherPins, {})).records).toEqual([]);
     expect(await rejectionCode(listDocuments(api(father), acting, fatherState))).toBe('NOT_FOUND');
     expect(await rejectionCode(downloadDocument(api(father), acting, fatherState, carnet))).toBe('NOT_FOUND');
     const manifest = await fetchVaultManifest(api(mother), actingAs(mother.account, record), motherState);

@@ -19,6 +19,7 @@ const settings = (sequence: number, overrides: Partial<VaultSettings> = {}): Vau
   hiddenFromPractitioners: [],
   blockedAccounts: [],
   hiddenDocuments: [],
+  records: [],
   ...overrides,
 });
 
@@ -27,7 +28,10 @@ function sealRaw(plaintext: Uint8Array, version = 1): Uint8Array {
   const ikm = concat(vault.secrets.signingSeed, vault.secrets.kemSeed);
   const info = concat(new Uint8Array([0, 0, 0, 34]), new TextEncoder().encode('coffre-sante/v1/vault-settings-key'));
   const key = new Uint8Array(hkdfSync('sha256', ikm, new Uint8Array(0), info, 32));
-  const aad = labelled('coffre-sante/v1/vault-settings', new ByteWriter().text(VAULT_ID).finish());
+  // Version 1 binds the vault id only; from version 2 the version byte follows it.
+  const bound = new ByteWriter().text(VAULT_ID);
+  if (version !== 1) bound.u8(version);
+  const aad = labelled('coffre-sante/v1/vault-settings', bound.finish());
   const nonce = randomBytes(24);
   return concat(Uint8Array.of(version), nonce, xchacha20poly1305Seal(key, nonce, plaintext, aad));
 }
@@ -38,6 +42,13 @@ function padded(body: Uint8Array, size = Math.ceil((4 + body.length) / 256) * 25
   out.set(new ByteWriter().u32(body.length).finish());
   out.set(body, 4);
   return out;
+}
+
+/** A version 2 body: the three lists of version 1, then the records with their keys hashes, as given. */
+function bodyV2(sequence: number, records: { vaultId: string; keysHash: Uint8Array }[]): Uint8Array {
+  const writer = new ByteWriter().fixed(body(sequence, [], [], []), 20).u32(records.length);
+  for (const record of records) writer.text(record.vaultId).fixed(record.keysHash, record.keysHash.length);
+  return writer.finish();
 }
 
 function body(sequence: number, ...lists: string[][]): Uint8Array {
@@ -59,7 +70,41 @@ describe('vault settings', () => {
       hiddenFromPractitioners: ['doc-a', 'doc-b'],
       blockedAccounts: ['dr-9'],
       hiddenDocuments: ['doc-c', 'doc-z'],
+      records: [],
     });
+  });
+
+  it('round-trips the records this person created or joined, in id order, with their keys hashes', () => {
+    const records = [{ vaultId: 'record-b', keysHash: new Uint8Array(32).fill(2) }, { vaultId: 'record-a', keysHash: new Uint8Array(32).fill(1) }];
+    const bytes = sealVaultSettings(vault.secrets, VAULT_ID, settings(2, { records }));
+    expect(bytes[0]).toBe(2);
+    expect(openVaultSettings(vault.secrets, VAULT_ID, bytes, { sequence: 2 }).records).toEqual([records[1], records[0]]);
+  });
+
+  it('still opens a version 1 blob, written before the record list, as having no records', () => {
+    const v1 = sealRaw(padded(body(4, ['doc-a'], [], [])), 1);
+    expect(openVaultSettings(vault.secrets, VAULT_ID, v1, { sequence: 4 })).toEqual(settings(4, { hiddenFromPractitioners: ['doc-a'] }));
+  });
+
+  it('ATK-26 binds the version: a version 2 blob relabelled 1, or a version 1 blob relabelled 2, fails', () => {
+    const v2 = sealVaultSettings(vault.secrets, VAULT_ID, settings(1));
+    expectCode(() => openVaultSettings(vault.secrets, VAULT_ID, Uint8Array.of(1, ...v2.subarray(1)), { sequence: 1 }), 'DECRYPTION_FAILED');
+    const v1 = sealRaw(padded(body(1, [], [], [])), 1);
+    expectCode(() => openVaultSettings(vault.secrets, VAULT_ID, Uint8Array.of(2, ...v1.subarray(1)), { sequence: 1 }), 'DECRYPTION_FAILED');
+  });
+
+  it('ATK-26 refuses a non-canonical record list, even sealed under the vault key (FORMAT_INVALID)', () => {
+    const hash = new Uint8Array(32);
+    const cases: [string, Uint8Array][] = [
+      ['unsorted records', padded(bodyV2(1, [{ vaultId: 'record-b', keysHash: hash }, { vaultId: 'record-a', keysHash: hash }]))],
+      ['duplicate records', padded(bodyV2(1, [{ vaultId: 'record-a', keysHash: hash }, { vaultId: 'record-a', keysHash: hash }]))],
+      ['a short keys hash', padded(bodyV2(1, [{ vaultId: 'record-a', keysHash: new Uint8Array(31) }]))],
+      ['no record list in version 2', padded(body(1, [], [], []))],
+    ];
+    for (const [name, plaintext] of cases) {
+      expect([name, codeOf(() => openVaultSettings(vault.secrets, VAULT_ID, sealRaw(plaintext, 2), { sequence: 1 }))]).toEqual([name, 'FORMAT_INVALID']);
+    }
+    expect(openVaultSettings(vault.secrets, VAULT_ID, sealRaw(padded(bodyV2(1, [{ vaultId: 'record-a', keysHash: hash }])), 2), { sequence: 1 }).records).toEqual([{ vaultId: 'record-a', keysHash: hash }]);
   });
 
   it('pads many ids to the next multiple of 256 bytes', () => {
@@ -111,7 +156,7 @@ describe('vault settings', () => {
 
   it('refuses another version, truncation, extension and empty input', () => {
     const bytes = sealVaultSettings(vault.secrets, VAULT_ID, settings(1));
-    expectCode(() => openVaultSettings(vault.secrets, VAULT_ID, sealRaw(padded(body(1, [], [], [])), 2), { sequence: 1 }), 'VERSION_UNSUPPORTED');
+    expectCode(() => openVaultSettings(vault.secrets, VAULT_ID, sealRaw(padded(body(1, [], [], [])), 3), { sequence: 1 }), 'VERSION_UNSUPPORTED');
     expectCode(() => openVaultSettings(vault.secrets, VAULT_ID, new Uint8Array(0), { sequence: 1 }), 'FORMAT_INVALID');
     expectCode(() => openVaultSettings(vault.secrets, VAULT_ID, bytes.subarray(0, 40), { sequence: 1 }), 'FORMAT_INVALID');
     expectCode(() => openVaultSettings(vault.secrets, VAULT_ID, bytes.subarray(0, bytes.length - 1), { sequence: 1 }), 'FORMAT_INVALID');
@@ -145,5 +190,7 @@ describe('vault settings', () => {
     expect(() => sealVaultSettings(vault.secrets, VAULT_ID, settings(1, { hiddenDocuments: [''] }))).toThrow(RangeError);
     expect(() => sealVaultSettings(vault.secrets, VAULT_ID, settings(0))).toThrow(RangeError);
     expect(() => sealVaultSettings(vault.secrets, '', settings(1))).toThrow(RangeError);
+    expect(() => sealVaultSettings(vault.secrets, VAULT_ID, settings(1, { records: [{ vaultId: 'record-a', keysHash: new Uint8Array(16) }] }))).toThrow(RangeError);
+    expect(() => sealVaultSettings(vault.secrets, VAULT_ID, settings(1, { records: [{ vaultId: 'r', keysHash: new Uint8Array(32) }, { vaultId: 'r', keysHash: new Uint8Array(32) }] }))).toThrow(RangeError);
   });
 });

@@ -31,18 +31,22 @@ export function auditRecords(db: Database.Database, context: RecordsContext, fin
   auditInvites(db, findings);
 }
 
-function isOwnerSealed(bytes: Uint8Array): boolean {
+/** Settings are sealed as version 2 since they list the person's records; version 1 still opens. */
+const SETTINGS_VERSIONS: readonly number[] = [1, 2];
+const LABEL_VERSIONS: readonly number[] = [1];
+
+function isOwnerSealed(bytes: Uint8Array, versions: readonly number[]): boolean {
   const ciphertext = bytes.length - SEALED_OVERHEAD;
-  return bytes[0] === 1 && ciphertext >= OWNER_SEALED_PADDING && ciphertext % OWNER_SEALED_PADDING === 0;
+  return versions.includes(bytes[0] ?? -1) && ciphertext >= OWNER_SEALED_PADDING && ciphertext % OWNER_SEALED_PADDING === 0;
 }
 
 function auditSealedVaultColumns(db: Database.Database, findings: Findings): void {
   const rows = db.prepare('SELECT id, settings, settings_sequence, label, public_bundle FROM vaults ORDER BY id').all() as
     { id: string; settings: Buffer | null; settings_sequence: number; label: Buffer | null; public_bundle: Buffer | null }[];
   for (const row of rows) {
-    if (row.settings !== null && !isOwnerSealed(new Uint8Array(row.settings))) findings.error('settings-format', rowWhere('vaults', 'settings', { id: row.id }), 'not a version-1 sealed box padded to 256 bytes');
+    if (row.settings !== null && !isOwnerSealed(new Uint8Array(row.settings), SETTINGS_VERSIONS)) findings.error('settings-format', rowWhere('vaults', 'settings', { id: row.id }), 'not a version-1 or 2 sealed box padded to 256 bytes');
     if ((row.settings === null) !== (row.settings_sequence === 0)) findings.error('settings-sequence', rowWhere('vaults', 'settings_sequence', { id: row.id }), 'a settings sequence without settings, or settings without a sequence');
-    if (row.label !== null && !isOwnerSealed(new Uint8Array(row.label))) findings.error('label-format', rowWhere('vaults', 'label', { id: row.id }), 'not a version-1 sealed box padded to 256 bytes');
+    if (row.label !== null && !isOwnerSealed(new Uint8Array(row.label), LABEL_VERSIONS)) findings.error('label-format', rowWhere('vaults', 'label', { id: row.id }), 'not a version-1 sealed box padded to 256 bytes');
     if ((row.label === null) !== (row.public_bundle === null)) findings.error('label-record', rowWhere('vaults', 'label', { id: row.id }), 'a name belongs to a managed record, and a managed record has one');
   }
 }
