@@ -161,6 +161,8 @@ async function switchAccount(accountId: string, landing: keyof Messages): Promis
 /** Every check of the page now shown, at both widths; the heading is awaited first. */
 async function audit(where: string, lang: Lang, heading: string): Promise<string[]> {
   await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor({ timeout: SLOW });
+  // The document title follows the h1 in an effect, a moment after it is drawn.
+  await page.waitForFunction((name) => document.title === name || document.title.startsWith(`${name} — `), heading, { timeout: SLOW });
   titles[lang].add(await page.title());
   const problems: string[] = [];
   for (const viewport of VIEWPORTS) {

@@ -93,7 +93,10 @@ describe('a relative’s record kept by two parents and shared with a pediatrici
     expect(code).toMatch(/^coffre-sante:inv1:[A-Za-z0-9_-]+$/);
     expect(await section.locator('.invite-code svg.qr-code').getAttribute('data-qr-payload')).toBe(code);
     expect(await section.locator('.invite-code').textContent()).toMatch(/Expire le /);
-    expect(await section.getByText('Invitation en attente : le code n’a pas encore été utilisé.').count()).toBe(1);
+    // The list of invitations is read again after the code is shown: wait for it, then count.
+    const pending = section.getByText('Invitation en attente : le code n’a pas encore été utilisé.');
+    await pending.first().waitFor({ timeout: SLOW });
+    expect(await pending.count()).toBe(1);
   }, 60_000);
 
   it('the second parent joins with the code; a truncated code is refused in French', async () => {
