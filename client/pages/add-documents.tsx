@@ -78,8 +78,13 @@ export function AddDocuments() {
   // Confidential documents are shared from the person's own vault: switch to it, with them ticked.
   const shareConfidential = async () => {
     if (ownVaultId === undefined) return;
-    await selectVault(ownVaultId);
-    route(`/partager?documents=${confidentialIds.join(',')}`);
+    try {
+      await selectVault(ownVaultId);
+      route(`/partager?documents=${confidentialIds.join(',')}`);
+    } catch (failure) {
+      if (isSessionLost(failure)) { setAccountId(null); route('/connexion'); return; }
+      setError(errorMessage(failure, messages));
+    }
   };
 
   if (!loggedIn) return null;
