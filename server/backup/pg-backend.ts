@@ -8,7 +8,8 @@ import pg from 'pg';
 import { BLOB_ID_PATTERN } from '../storage/blob-store.ts';
 import { BackupError } from './errors.ts';
 import { DATABASE_FILES } from './manifest.ts';
-import { PgToolError, redact, runPgTool } from './pg-tools.ts';
+import { redactSecrets } from '../../shared/database-url.ts';
+import { PgToolError, runPgTool } from './pg-tools.ts';
 import type { DatabaseBackend, SnapshotResult } from './database-backend.ts';
 
 export interface PgBackendHooks {
@@ -57,7 +58,7 @@ async function snapshot(databaseUrl: string, destination: string, hooks: PgBacke
  */
 export function unavailable(error: unknown, databaseUrl: string): BackupError {
   if (error instanceof BackupError) return error;
-  const cause = error instanceof PgToolError ? error : new PgToolError(redact(error instanceof Error ? error.message : String(error), databaseUrl));
+  const cause = error instanceof PgToolError ? error : new PgToolError(redactSecrets(error instanceof Error ? error.message : String(error), databaseUrl));
   return new BackupError('DATABASE_UNAVAILABLE', { cause });
 }
 

@@ -10,7 +10,7 @@ import { parseArgs } from '../../tools/audit/args.ts';
 import { isPayloadLength } from '../../tools/audit/blob-store-audit.ts';
 import { canaryForms } from '../../tools/audit/canary-forms.ts';
 import { scanBytes, scanFile } from '../../tools/audit/canary-scan.ts';
-import { maskDatabaseUrl, redactSecrets } from '../../tools/audit/database-url.ts';
+import { maskDatabaseUrl, redactSecrets } from '../../shared/database-url.ts';
 import { detectFileSignature } from '../../tools/audit/file-signatures.ts';
 import { chiSquareThreshold, testRandomness } from '../../tools/audit/randomness.ts';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupError } from '../../server/backup/errors.ts';
-import { withoutPassword } from '../../server/backup/pg-tools.ts';
+import { withoutPassword } from '../../shared/database-url.ts';
 import { createBackup } from '../../server/backup/snapshot.ts';
 import { EXIT } from '../../server/cli/messages.ts';
 import { cli, type CliIo } from '../../server/cli/vault-server.ts';

@@ -4,7 +4,7 @@
 // the storage's own clock: a snapshot audited later, or a server whose clock was moved on purpose, would
 // otherwise show reads "in the future" or not yet expired uploads as they were when written.
 // No message quotes the URL: it may hold a password.
-import { isDatabaseUrl } from './database-url.ts';
+import { isDatabaseUrl } from '../../shared/database-url.ts';
 
 export type CliOptions = ({ dataDir: string } | { databaseUrl: string; blobsDir: string }) & {
   canaries: string[];

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { USAGE, parseArgs } from './args.ts';
 import { runAudit, type AuditReport } from './audit.ts';
-import { redactSecrets } from './database-url.ts';
+import { redactSecrets } from '../../shared/database-url.ts';
 import { formatHuman, formatJson } from './report.ts';
 
 export interface CliOutput {

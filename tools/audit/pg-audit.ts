@@ -7,7 +7,7 @@ import type { AuditReport } from './audit.ts';
 import { auditCanaries } from './canary-audit.ts';
 import { listFiles } from './canary-scan.ts';
 import { auditDatabase } from './database-audit.ts';
-import { maskDatabaseUrl } from './database-url.ts';
+import { maskDatabaseUrl } from '../../shared/database-url.ts';
 import { Findings } from './findings.ts';
 import { readPgSnapshot } from './pg-snapshot.ts';
 

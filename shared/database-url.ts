@@ -1,5 +1,6 @@
-// A PostgreSQL URL as the audit may show it: the password (in the user part or as a query parameter) is
-// replaced by ***, in the report and in any error message, which could otherwise quote it back.
+// PostgreSQL URLs without their secrets, for the audit tool and the backup command: the password (in the
+// user part or as a query parameter) is masked by *** in reports and in any error message, which could
+// otherwise quote it back, and taken out of a URL that goes on a command line (visible to every local user).
 
 const MASK = '***';
 /** Query parameters libpq and node-postgres read a secret from. */
@@ -28,6 +29,19 @@ export function redactSecrets(message: string, databaseUrl: string): string {
     .filter((secret) => secret !== '')
     .sort((a, b) => b.length - a.length);
   return secrets.reduce((text, secret) => text.replaceAll(secret, MASK), message);
+}
+
+/** The URL with its password (user part or query parameter) taken out, and that password, decoded. */
+export function withoutPassword(databaseUrl: string): { url: string; password?: string } {
+  const url = new URL(databaseUrl);
+  let password: string | undefined = url.password === '' ? undefined : decodeURIComponent(url.password);
+  url.password = '';
+  const fromQuery = url.searchParams.get('password');
+  if (fromQuery !== null) {
+    password ??= fromQuery;
+    url.searchParams.delete('password');
+  }
+  return password === undefined ? { url: url.href } : { url: url.href, password };
 }
 
 function parse(text: string): URL | null {
