@@ -1,12 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+/** Test files that run a second time with the in-process servers on PostgreSQL (tests/integration/test-engine.ts). */
+const ON_BOTH_ENGINES = ['tests/integration/**/*.test.ts', 'tests/adversarial/**/*.test.ts'];
+/** Of those, the ones about SQLite itself (its file, its online backup), each saying so in its header. */
+const SQLITE_ONLY = ['tests/integration/crash-consistency.test.ts', 'tests/integration/backup.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    exclude: ['tests/bench/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: Argon2id at 64 MiB and the vector files make parallel files compete for memory bandwidth.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['tests/**/*.test.ts'], exclude: ['tests/bench/**', 'node_modules/**'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ON_BOTH_ENGINES,
+          exclude: SQLITE_ONLY,
+          env: { VAULT_TEST_ENGINE: 'postgres' },
+          globalSetup: ['tests/pg/template.ts'],
+        },
+      },
+    ],
   },
 });

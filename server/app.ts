@@ -28,7 +28,7 @@ import { DEFAULT_POLICY, type Deps, type Policy } from './services/deps.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import type { Storage } from './storage/database.ts';
 import { FsBlobStore } from './storage/fs-blob-store.ts';
-import { storageFaultOf } from './storage/storage-fault.ts';
+import { isUniqueViolation, storageFaultOf } from './storage/storage-fault.ts';
 import { loadServerSecret } from './storage/server-secret.ts';
 
 export interface AppOptions {
@@ -123,6 +123,7 @@ function toApiCode(error: unknown): ApiErrorCode {
   if (error instanceof ApiError) return error.code;
   const fault = storageFaultOf(error);
   if (fault !== null) return fault === 'full' ? 'INSUFFICIENT_STORAGE' : 'STORAGE_UNAVAILABLE';
+  if (isUniqueViolation(error)) return 'CONFLICT';
   if (error instanceof HTTPException) {
     if (error.status === 413) return 'PAYLOAD_TOO_LARGE';
     if (error.status === 405) return 'METHOD_NOT_ALLOWED';

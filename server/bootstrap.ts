@@ -1,5 +1,5 @@
-// Opens everything a server needs in DATA_DIR and repairs it after a crash, before the first request:
-// the database (migrated), the filesystem blob store, the server secret, and the blob sweep
+// Opens everything a server needs and repairs it after a crash, before the first request: the database
+// (SQLite in DATA_DIR, or PostgreSQL at DATABASE_URL; migrated), the filesystem blob store in DATA_DIR, the server secret, and the blob sweep
 // (storage/recovery.ts), and access events of an older version linked into the history chain. Used by
 // server/main.ts and by the tests.
 import { DEFAULT_POLICY } from './services/deps.ts';
@@ -17,6 +17,8 @@ export interface ServerState {
 }
 
 export interface OpenOptions {
+  /** PostgreSQL instead of DATA_DIR/vault.sqlite3. */
+  databaseUrl?: string;
   /** SERVER_SECRET from the environment (base64url). */
   serverSecret?: string;
   /** The sweep's idea of now (tests pass their fake clock). */
@@ -25,10 +27,15 @@ export interface OpenOptions {
 }
 
 export async function openServerState(dataDir: string, options: OpenOptions = {}): Promise<ServerState> {
-  const storage = openStorage(dataDir);
-  linkUnchainedEvents(storage.db);
-  const blobs = new FsBlobStore(dataDir);
-  const serverSecret = loadServerSecret(dataDir, options.serverSecret);
-  const sweep = await sweepBlobs(storage.db, blobs, options.now ?? Date.now(), options.sessionIdleMs ?? DEFAULT_POLICY.sessionIdleMs);
-  return { storage, blobs, serverSecret, sweep };
+  const storage = await openStorage({ dataDir, databaseUrl: options.databaseUrl });
+  try {
+    await linkUnchainedEvents(storage);
+    const blobs = new FsBlobStore(dataDir);
+    const serverSecret = loadServerSecret(dataDir, options.serverSecret);
+    const sweep = await sweepBlobs(storage, blobs, options.now ?? Date.now(), options.sessionIdleMs ?? DEFAULT_POLICY.sessionIdleMs);
+    return { storage, blobs, serverSecret, sweep };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
 }

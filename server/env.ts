@@ -1,6 +1,7 @@
 // Configuration, read and validated once at start: a bad value stops the server with a clear message
 // instead of failing later on a request.
 import { z } from 'zod';
+import { isDatabaseUrl } from '../shared/database-url.ts';
 
 const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -8,7 +9,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** The built web app; default dist/ beside the code. Built there at start when it holds no index.html. */
   STATIC_DIR: z.string().min(1).optional(),
-  DATABASE_URL: z.url().optional(),
+  /** postgres://… : PostgreSQL instead of DATA_DIR/vault.sqlite3 (blobs and the server secret stay in DATA_DIR). */
+  DATABASE_URL: z.string().refine(isDatabaseUrl).optional(),
   /** Base64url, at least 32 bytes; otherwise DATA_DIR/server-secret is created once and kept. */
   SERVER_SECRET: z.string().regex(/^[A-Za-z0-9_-]{43,}$/).optional(),
   /** The origin browsers use (e.g. https://coffre.example): checked on state-changing requests. */

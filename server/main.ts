@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { maskDatabaseUrl, redactSecrets } from '../shared/database-url.ts';
 import { createApp } from './app.ts';
 import { openServerState } from './bootstrap.ts';
 import { parseEnv } from './env.ts';
@@ -28,7 +29,7 @@ function clockWithOffset(offsetMs: number): () => number {
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
-  const state = await openServerState(env.DATA_DIR, { serverSecret: env.SERVER_SECRET });
+  const state = await openServerState(env.DATA_DIR, { serverSecret: env.SERVER_SECRET, databaseUrl: env.DATABASE_URL });
   const staticDir = resolve(env.STATIC_DIR ?? resolve(repoRoot, 'dist'));
   await buildClientIfMissing(staticDir, env.STATIC_DIR === undefined);
   const app = createApp({
@@ -45,9 +46,10 @@ async function main(): Promise<void> {
   });
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     console.log(`Coffre santé : http://${env.HOST}:${info.port}/`);
+    if (env.DATABASE_URL !== undefined) console.log(`Base de données : ${maskDatabaseUrl(env.DATABASE_URL)}`);
   });
   const purge = setInterval(() => {
-    purgeExpired(state.storage.db, state.blobs, Date.now(), DEFAULT_POLICY.sessionIdleMs).catch(() => {
+    purgeExpired(state.storage, state.blobs, Date.now(), DEFAULT_POLICY.sessionIdleMs).catch(() => {
       console.error('purge of expired uploads and sessions failed');
     });
   }, PURGE_INTERVAL_MS);
@@ -55,8 +57,7 @@ async function main(): Promise<void> {
   const stop = () => {
     clearInterval(purge);
     server.close(() => {
-      state.storage.close();
-      process.exit(0);
+      void state.storage.close().finally(() => process.exit(0));
     });
   };
   process.once('SIGINT', stop);
@@ -64,6 +65,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : 'start-up failed');
+  // A connection error may quote DATABASE_URL; its password never reaches the console.
+  const message = error instanceof Error ? error.message : 'start-up failed';
+  const url = process.env.DATABASE_URL;
+  console.error(url === undefined ? message : redactSecrets(message, url));
   process.exit(1);
 });

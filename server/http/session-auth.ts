@@ -22,7 +22,7 @@ export function presentedToken(c: Context): { token: Uint8Array; viaCookie: bool
 
 export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   const presented = presentedToken(c);
-  const session = presented === null ? null : resolveSession(c.var.deps, presented.token);
+  const session = presented === null ? null : await resolveSession(c.var.deps, presented.token);
   if (presented === null || session === null) {
     if (getCookie(c, COOKIE_NAME, 'host') !== undefined) clearSessionCookie(c);
     throw new ApiError('UNAUTHENTICATED');

@@ -16,13 +16,13 @@ export const contributionRoutes = new Hono<AppEnv>()
     await contribute(c.var.deps, c.var.session.accountId, vaultId, uploadId, request);
     return c.json({ documentId: request.documentId, version: 1 } satisfies CommitUploadResponse, 201);
   })
-  .get('/:vaultId/contributions', valid('param', vaultParams), (c) => {
-    const body: ListContributionsResponse = { contributions: listContributions(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) };
+  .get('/:vaultId/contributions', valid('param', vaultParams), async (c) => {
+    const body: ListContributionsResponse = { contributions: await listContributions(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) };
     return c.json(body, 200);
   })
-  .post('/:vaultId/contributions/:documentId/accept', limitBody(LARGE_BODY_BYTES), valid('param', documentParams), valid('json', acceptContributionRequestSchema), (c) => {
+  .post('/:vaultId/contributions/:documentId/accept', limitBody(LARGE_BODY_BYTES), valid('param', documentParams), valid('json', acceptContributionRequestSchema), async (c) => {
     const { vaultId, documentId } = c.req.valid('param');
-    acceptContribution(c.var.deps, c.var.session.accountId, vaultId, documentId, c.req.valid('json').vaultManifest);
+    await acceptContribution(c.var.deps, c.var.session.accountId, vaultId, documentId, c.req.valid('json').vaultManifest);
     return c.body(null, 204);
   })
   .delete('/:vaultId/contributions/:documentId', valid('param', documentParams), async (c) => {

@@ -11,28 +11,28 @@ import { documentParams, vaultParams, versionParams } from './params.ts';
 const DEFAULT_PAGE = 50;
 
 export const documentRoutes = new Hono<AppEnv>()
-  .get('/:vaultId/documents', valid('param', vaultParams), valid('query', pageQuerySchema), (c) => {
+  .get('/:vaultId/documents', valid('param', vaultParams), valid('query', pageQuerySchema), async (c) => {
     const { cursor, limit } = c.req.valid('query');
-    const body: ListDocumentsResponse = listDocuments(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, cursor, limit ?? DEFAULT_PAGE);
+    const body: ListDocumentsResponse = await listDocuments(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, cursor, limit ?? DEFAULT_PAGE);
     return c.json(body, 200);
   })
-  .get('/:vaultId/documents/:documentId', valid('param', documentParams), (c) => {
+  .get('/:vaultId/documents/:documentId', valid('param', documentParams), async (c) => {
     const { vaultId, documentId } = c.req.valid('param');
-    return c.json(readVersion(c.var.deps, c.var.session.accountId, vaultId, documentId) satisfies DocumentVersionResponse, 200);
+    return c.json((await readVersion(c.var.deps, c.var.session.accountId, vaultId, documentId)) satisfies DocumentVersionResponse, 200);
   })
-  .get('/:vaultId/documents/:documentId/versions', valid('param', documentParams), (c) => {
+  .get('/:vaultId/documents/:documentId/versions', valid('param', documentParams), async (c) => {
     const { vaultId, documentId } = c.req.valid('param');
-    return c.json(listVersions(c.var.deps, c.var.session.accountId, vaultId, documentId) satisfies ListVersionsResponse, 200);
+    return c.json((await listVersions(c.var.deps, c.var.session.accountId, vaultId, documentId)) satisfies ListVersionsResponse, 200);
   })
-  .get('/:vaultId/documents/:documentId/versions/:version', valid('param', versionParams), (c) => {
+  .get('/:vaultId/documents/:documentId/versions/:version', valid('param', versionParams), async (c) => {
     const { vaultId, documentId, version } = c.req.valid('param');
-    return c.json(readVersion(c.var.deps, c.var.session.accountId, vaultId, documentId, version) satisfies DocumentVersionResponse, 200);
+    return c.json((await readVersion(c.var.deps, c.var.session.accountId, vaultId, documentId, version)) satisfies DocumentVersionResponse, 200);
   })
   .get('/:vaultId/documents/:documentId/versions/:version/payload', valid('param', versionParams), async (c) => {
     const { vaultId, documentId, version } = c.req.valid('param');
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', 'cache-control': 'no-store' };
     if (c.req.method === 'HEAD') {
-      const size = payloadSize(c.var.deps, c.var.session.accountId, vaultId, documentId, version);
+      const size = await payloadSize(c.var.deps, c.var.session.accountId, vaultId, documentId, version);
       return c.body(null, 200, { ...headers, 'content-length': String(size) });
     }
     const header = c.req.header('range');

@@ -13,21 +13,21 @@ import { vaultParams } from './params.ts';
 const grantParams = vaultParams.extend({ grantId: grantIdSchema });
 
 export const grantRoutes = new Hono<AppEnv>()
-  .post('/:vaultId/grants', limitBody(GRANT_BODY_BYTES), valid('param', vaultParams), valid('json', createGrantRequestSchema), (c) => {
+  .post('/:vaultId/grants', limitBody(GRANT_BODY_BYTES), valid('param', vaultParams), valid('json', createGrantRequestSchema), async (c) => {
     const request = c.req.valid('json');
-    createGrant(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, request);
+    await createGrant(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, request);
     return c.json({ grantId: request.grantId } satisfies CreateGrantResponse, 201);
   })
-  .get('/:vaultId/grants', valid('param', vaultParams), (c) => {
-    return c.json({ grants: listOwnedGrants(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) } satisfies { grants: OwnedGrant[] }, 200);
+  .get('/:vaultId/grants', valid('param', vaultParams), async (c) => {
+    return c.json({ grants: await listOwnedGrants(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) } satisfies { grants: OwnedGrant[] }, 200);
   })
-  .patch('/:vaultId/grants/:grantId', limitBody(GRANT_BODY_BYTES), valid('param', grantParams), valid('json', updateGrantRequestSchema), (c) => {
+  .patch('/:vaultId/grants/:grantId', limitBody(GRANT_BODY_BYTES), valid('param', grantParams), valid('json', updateGrantRequestSchema), async (c) => {
     const { vaultId, grantId } = c.req.valid('param');
-    updateGrant(c.var.deps, c.var.session.accountId, vaultId, grantId, c.req.valid('json'));
+    await updateGrant(c.var.deps, c.var.session.accountId, vaultId, grantId, c.req.valid('json'));
     return c.body(null, 204);
   })
-  .delete('/:vaultId/grants/:grantId', limitBody(LARGE_BODY_BYTES), valid('param', grantParams), valid('json', revokeGrantRequestSchema), (c) => {
+  .delete('/:vaultId/grants/:grantId', limitBody(LARGE_BODY_BYTES), valid('param', grantParams), valid('json', revokeGrantRequestSchema), async (c) => {
     const { vaultId, grantId } = c.req.valid('param');
-    revokeGrant(c.var.deps, c.var.session.accountId, vaultId, grantId, c.req.valid('json').vaultManifest);
+    await revokeGrant(c.var.deps, c.var.session.accountId, vaultId, grantId, c.req.valid('json').vaultManifest);
     return c.body(null, 204);
   });

@@ -10,7 +10,7 @@ import { acceptInvite } from '../services/invites.ts';
 const inviteParams = z.object({ inviteId: inviteIdSchema });
 
 export const inviteRoutes = new Hono<AppEnv>()
-  .post('/:inviteId/accept', limitBody(SMALL_BODY_BYTES), valid('param', inviteParams), valid('json', acceptInviteRequestSchema), (c) => {
-    const body: AcceptInviteResponse = acceptInvite(c.var.deps, c.var.session.accountId, c.req.valid('param').inviteId, c.req.valid('json').proof);
+  .post('/:inviteId/accept', limitBody(SMALL_BODY_BYTES), valid('param', inviteParams), valid('json', acceptInviteRequestSchema), async (c) => {
+    const body: AcceptInviteResponse = await acceptInvite(c.var.deps, c.var.session.accountId, c.req.valid('param').inviteId, c.req.valid('json').proof);
     return c.json(body, 200);
   });

@@ -16,29 +16,29 @@ const inviteParams = vaultParams.extend({ inviteId: inviteIdSchema });
 const managerParams = vaultParams.extend({ accountId: accountIdSchema });
 
 export const managedVaultRoutes = new Hono<AppEnv>()
-  .post('/', limitBody(LARGE_BODY_BYTES), valid('json', createManagedVaultRequestSchema), (c) => {
+  .post('/', limitBody(LARGE_BODY_BYTES), valid('json', createManagedVaultRequestSchema), async (c) => {
     const request = c.req.valid('json');
-    createManagedVault(c.var.deps, c.var.session.accountId, request);
+    await createManagedVault(c.var.deps, c.var.session.accountId, request);
     return c.json({ vaultId: request.vaultId } satisfies Pick<CreateManagedVaultRequest, 'vaultId'>, 201);
   })
-  .post('/:vaultId/invites', limitBody(SMALL_BODY_BYTES), valid('param', vaultParams), valid('json', createInviteRequestSchema), (c) => {
-    createInvite(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, c.req.valid('json'));
+  .post('/:vaultId/invites', limitBody(SMALL_BODY_BYTES), valid('param', vaultParams), valid('json', createInviteRequestSchema), async (c) => {
+    await createInvite(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, c.req.valid('json'));
     return c.body(null, 201);
   })
-  .get('/:vaultId/invites', valid('param', vaultParams), (c) => {
-    return c.json({ invites: listInvites(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) } satisfies { invites: Invite[] }, 200);
+  .get('/:vaultId/invites', valid('param', vaultParams), async (c) => {
+    return c.json({ invites: await listInvites(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) } satisfies { invites: Invite[] }, 200);
   })
-  .delete('/:vaultId/invites/:inviteId', valid('param', inviteParams), (c) => {
+  .delete('/:vaultId/invites/:inviteId', valid('param', inviteParams), async (c) => {
     const { vaultId, inviteId } = c.req.valid('param');
-    deleteInvite(c.var.deps, c.var.session.accountId, vaultId, inviteId);
+    await deleteInvite(c.var.deps, c.var.session.accountId, vaultId, inviteId);
     return c.body(null, 204);
   })
-  .post('/:vaultId/managers', limitBody(LARGE_BODY_BYTES), valid('param', vaultParams), valid('json', addManagerRequestSchema), (c) => {
-    addManager(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, c.req.valid('json'));
+  .post('/:vaultId/managers', limitBody(LARGE_BODY_BYTES), valid('param', vaultParams), valid('json', addManagerRequestSchema), async (c) => {
+    await addManager(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, c.req.valid('json'));
     return c.body(null, 201);
   })
-  .get('/:vaultId/managers', valid('param', vaultParams), (c) => {
-    return c.json({ managers: listManagers(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) } satisfies { managers: Manager[] }, 200);
+  .get('/:vaultId/managers', valid('param', vaultParams), async (c) => {
+    return c.json({ managers: await listManagers(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) } satisfies { managers: Manager[] }, 200);
   })
   .delete('/:vaultId/managers/:accountId', limitBody(LARGE_BODY_BYTES), valid('param', managerParams), valid('json', removeManagerRequestSchema), async (c) => {
     const { vaultId, accountId } = c.req.valid('param');

@@ -12,10 +12,10 @@ const DEFAULT_LIMIT = 20;
 const practitionerParams = z.object({ accountId: accountIdSchema });
 
 export const practitionerRoutes = new Hono<AppEnv>()
-  .get('/', valid('query', searchPractitionersQuerySchema), (c) => {
+  .get('/', valid('query', searchPractitionersQuerySchema), async (c) => {
     const { q, limit } = c.req.valid('query');
-    return c.json({ practitioners: searchPractitioners(c.var.deps, q, limit ?? DEFAULT_LIMIT) } satisfies SearchPractitionersResponse, 200);
+    return c.json({ practitioners: await searchPractitioners(c.var.deps, q, limit ?? DEFAULT_LIMIT) } satisfies SearchPractitionersResponse, 200);
   })
-  .get('/:accountId', valid('param', practitionerParams), (c) => {
-    return c.json(practitionerById(c.var.deps, c.req.valid('param').accountId) satisfies PractitionerResponse, 200);
+  .get('/:accountId', valid('param', practitionerParams), async (c) => {
+    return c.json(await practitionerById(c.var.deps, c.req.valid('param').accountId) satisfies PractitionerResponse, 200);
   });

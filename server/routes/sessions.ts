@@ -10,13 +10,13 @@ import { accountMaterial, authenticate } from '../services/accounts.ts';
 import { createSession, hashToken, revokeSession } from '../services/sessions.ts';
 
 export const sessionRoutes = new Hono<AppEnv>()
-  .post('/', limitBody(SMALL_BODY_BYTES), valid('json', loginRequestSchema), (c) => {
+  .post('/', limitBody(SMALL_BODY_BYTES), valid('json', loginRequestSchema), async (c) => {
     const { accountId, authKey, tokenDelivery } = c.req.valid('json');
     const { deps } = c.var;
-    const row = authenticate(deps, accountId, 'auth', authKey, c.var.address);
+    const row = await authenticate(deps, accountId, 'auth', authKey, c.var.address);
     const previous = presentedToken(c);
-    if (previous !== null) revokeSession(deps, hashToken(previous.token));
-    const { token, info } = createSession(deps, row.id);
+    if (previous !== null) await revokeSession(deps, hashToken(previous.token));
+    const { token, info } = await createSession(deps, row.id);
     const encoded = toBase64url(token);
     if (tokenDelivery === 'cookie') setSessionCookie(c, encoded, Math.floor(deps.policy.sessionAbsoluteMs / 1000));
     const body: LoginResponse = {
@@ -26,8 +26,8 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json(body, 200);
   })
   .get('/current', requireSession, (c) => c.json(c.var.session.info satisfies SessionInfo, 200))
-  .delete('/current', requireSession, (c) => {
-    revokeSession(c.var.deps, c.var.session.tokenHash);
+  .delete('/current', requireSession, async (c) => {
+    await revokeSession(c.var.deps, c.var.session.tokenHash);
     if (c.var.session.viaCookie) clearSessionCookie(c);
     return c.body(null, 204);
   });

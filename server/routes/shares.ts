@@ -5,4 +5,4 @@ import type { AppEnv } from '../http/env.ts';
 import { listReceivedGrants } from '../services/grants.ts';
 
 export const shareRoutes = new Hono<AppEnv>()
-  .get('/', (c) => c.json({ grants: listReceivedGrants(c.var.deps, c.var.session.accountId) } satisfies { grants: ReceivedGrant[] }, 200));
+  .get('/', async (c) => c.json({ grants: await listReceivedGrants(c.var.deps, c.var.session.accountId) } satisfies { grants: ReceivedGrant[] }, 200));

@@ -15,9 +15,9 @@ export const uploadRoutes = new Hono<AppEnv>()
     const body: UploadState = await createUpload(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, c.req.valid('json').size);
     return c.json(body, 201);
   })
-  .get('/:vaultId/uploads/:uploadId', valid('param', uploadParams), (c) => {
+  .get('/:vaultId/uploads/:uploadId', valid('param', uploadParams), async (c) => {
     const { vaultId, uploadId } = c.req.valid('param');
-    return c.json(uploadState(c.var.deps, c.var.session.accountId, vaultId, uploadId) satisfies UploadState, 200);
+    return c.json((await uploadState(c.var.deps, c.var.session.accountId, vaultId, uploadId)) satisfies UploadState, 200);
   })
   .put('/:vaultId/uploads/:uploadId', valid('param', uploadParams), async (c) => {
     const { vaultId, uploadId } = c.req.valid('param');

@@ -7,10 +7,10 @@ import { putVaultSettings, vaultSettings } from '../services/vault-settings.ts';
 import { vaultParams } from './params.ts';
 
 export const vaultSettingsRoutes = new Hono<AppEnv>()
-  .get('/:vaultId/settings', valid('param', vaultParams), (c) => {
-    return c.json(vaultSettings(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) satisfies VaultSettingsResponse, 200);
+  .get('/:vaultId/settings', valid('param', vaultParams), async (c) => {
+    return c.json(await vaultSettings(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId) satisfies VaultSettingsResponse, 200);
   })
-  .put('/:vaultId/settings', limitBody(LARGE_BODY_BYTES), valid('param', vaultParams), valid('json', putVaultSettingsRequestSchema), (c) => {
-    putVaultSettings(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, c.req.valid('json'));
+  .put('/:vaultId/settings', limitBody(LARGE_BODY_BYTES), valid('param', vaultParams), valid('json', putVaultSettingsRequestSchema), async (c) => {
+    await putVaultSettings(c.var.deps, c.var.session.accountId, c.req.valid('param').vaultId, c.req.valid('json'));
     return c.body(null, 204);
   });

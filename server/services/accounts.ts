@@ -8,10 +8,11 @@ import { assertKdfParamsAcceptable, fakeKdfParamsForUnknownAccount, type KdfPara
 import type { KdfParamsWire, SignUpRequest } from '../../shared/accounts.ts';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { ApiError } from '../http-error.ts';
-import { accounts, vaults } from '../storage/schema.ts';
+import { first } from '../storage/database.ts';
+import type { accounts } from '../storage/schema.ts';
 import { keyVerifier, newKeySalt, verifyKey, type KeyPurpose } from './auth-keys.ts';
 import type { Deps } from './deps.ts';
-import { assertNotThrottled, countSignUp, recordFailure, recordSuccess, throttleKeys } from './throttle.ts';
+import { countSignUp, isThrottled, recordFailure, recordSuccess, throttleKeys } from './throttle.ts';
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -35,20 +36,22 @@ function kdfColumns(wire: KdfParamsWire) {
   return { kdfAlgorithm: wire.algorithm, kdfMemoryKiB: wire.memoryKiB, kdfIterations: wire.iterations, kdfParallelism: wire.parallelism, kdfSalt: Buffer.from(salt) };
 }
 
-export function findAccount(deps: Deps, accountId: string): AccountRow | null {
-  return deps.storage.db.select().from(accounts).where(eq(accounts.id, accountId)).get() ?? null;
+export async function findAccount(deps: Deps, accountId: string): Promise<AccountRow | null> {
+  const { accounts } = deps.storage.tables;
+  return first(await deps.storage.read.select().from(accounts).where(eq(accounts.id, accountId)).limit(1)) ?? null;
 }
 
 /**
  * Real parameters for a known id, fake but stable ones for an unknown id: same shape either way. Both
  * paths run the same lookup (KDF columns only) and compute the fake salt, so their timing stays close.
  */
-export function preLogin(deps: Deps, accountId: string): KdfParamsWire {
-  const row = deps.storage.db
+export async function preLogin(deps: Deps, accountId: string): Promise<KdfParamsWire> {
+  const { accounts } = deps.storage.tables;
+  const row = first(await deps.storage.read
     .select({ kdfMemoryKiB: accounts.kdfMemoryKiB, kdfIterations: accounts.kdfIterations, kdfParallelism: accounts.kdfParallelism, kdfSalt: accounts.kdfSalt })
     .from(accounts)
     .where(eq(accounts.id, accountId))
-    .get() ?? null;
+    .limit(1)) ?? null;
   const fake = kdfToWire(fakeKdfParamsForUnknownAccount(deps.serverSecret, accountId));
   return row === null ? fake : kdfOfRow(row);
 }
@@ -58,9 +61,9 @@ export function preLogin(deps: Deps, accountId: string): KdfParamsWire {
  * same 202 either way, and the owner of a taken id learns nothing new at their next login. Counted per
  * address (throttle.ts) once the request is known to be well formed.
  */
-export function signUp(deps: Deps, request: SignUpRequest, address: string): void {
+export async function signUp(deps: Deps, request: SignUpRequest, address: string): Promise<void> {
   const kdf = kdfColumns(request.kdf);
-  countSignUp(deps, address);
+  await countSignUp(deps, address);
   const keySalt = newKeySalt();
   const values = {
     id: request.accountId,
@@ -73,9 +76,12 @@ export function signUp(deps: Deps, request: SignUpRequest, address: string): voi
     recoveryWrappedPrivateBundle: Buffer.from(fromBase64url(request.recoveryWrappedPrivateBundle)),
     createdAt: deps.clock(),
   };
-  deps.storage.db.transaction((tx) => {
-    const inserted = tx.insert(accounts).values(values).onConflictDoNothing().run().changes;
-    if (inserted === 1) tx.insert(vaults).values({ id: newRandomId(), ownerAccountId: values.id, createdAt: values.createdAt }).run();
+  // The vault id is drawn before the transaction, whose body may run again (PostgreSQL retry).
+  const vaultId = newRandomId();
+  await deps.storage.transaction(async (tx) => {
+    const { accounts, vaults } = tx.tables;
+    const inserted = (await tx.insert(accounts).values(values).onConflictDoNothing().returning({ id: accounts.id })).length;
+    if (inserted === 1) await tx.insert(vaults).values({ id: vaultId, ownerAccountId: values.id, createdAt: values.createdAt });
   });
 }
 
@@ -88,17 +94,25 @@ export function newRandomId(): string {
  * Checks `key` against the account's verifier for `purpose`, throttled per account and per address.
  * Returns the account; UNAUTHENTICATED for an unknown id or a wrong key alike; TOO_MANY_REQUESTS when locked.
  */
-export function authenticate(deps: Deps, accountId: string, purpose: KeyPurpose, key: string, address: string): AccountRow {
+export async function authenticate(deps: Deps, accountId: string, purpose: KeyPurpose, key: string, address: string): Promise<AccountRow> {
   const keys = throttleKeys(deps, accountId, address);
-  assertNotThrottled(deps, keys);
-  const row = findAccount(deps, accountId);
-  const stored = row === null ? null : { salt: row.keySalt, verifier: purpose === 'auth' ? row.authKeyHash : row.recoveryAuthKeyHash };
-  if (!verifyKey(purpose, stored, fromBase64url(key)) || row === null) {
-    recordFailure(deps, keys);
-    throw new ApiError('UNAUTHENTICATED');
-  }
-  recordSuccess(deps, keys);
-  return row;
+  const now = deps.clock();
+  // Lock check, verification and count in one transaction: a burst of guesses sent at once cannot all pass
+  // the check before the first failure is counted.
+  const outcome = await deps.storage.transaction(async (tx) => {
+    if (await isThrottled(tx, keys, now)) return 'TOO_MANY_REQUESTS' as const;
+    const { accounts } = tx.tables;
+    const row = first(await tx.select().from(accounts).where(eq(accounts.id, accountId)).limit(1)) ?? null;
+    const stored = row === null ? null : { salt: row.keySalt, verifier: purpose === 'auth' ? row.authKeyHash : row.recoveryAuthKeyHash };
+    if (!verifyKey(purpose, stored, fromBase64url(key)) || row === null) {
+      await recordFailure(tx, deps, keys, now);
+      return 'UNAUTHENTICATED' as const;
+    }
+    await recordSuccess(tx, keys);
+    return row;
+  });
+  if (typeof outcome === 'string') throw new ApiError(outcome);
+  return outcome;
 }
 
 export function accountMaterial(row: AccountRow) {
@@ -106,9 +120,12 @@ export function accountMaterial(row: AccountRow) {
 }
 
 /** New password material (change or recovery reset): a new verifier, parameters and wrapped bundle. */
-export function replacePasswordMaterial(deps: Deps, row: AccountRow, material: { authKey: string; kdf: KdfParamsWire; wrappedPrivateBundle: string }): void {
+export async function replacePasswordMaterial(deps: Deps, row: AccountRow, material: { authKey: string; kdf: KdfParamsWire; wrappedPrivateBundle: string }): Promise<void> {
   const kdf = kdfColumns(material.kdf);
   const authKeyHash = Buffer.from(keyVerifier('auth', row.keySalt, fromBase64url(material.authKey)));
   const wrappedPrivateBundle = Buffer.from(fromBase64url(material.wrappedPrivateBundle));
-  deps.storage.db.update(accounts).set({ authKeyHash, wrappedPrivateBundle, ...kdf }).where(eq(accounts.id, row.id)).run();
+  await deps.storage.transaction(async (tx) => {
+    const { accounts } = tx.tables;
+    await tx.update(accounts).set({ authKeyHash, wrappedPrivateBundle, ...kdf }).where(eq(accounts.id, row.id));
+  });
 }

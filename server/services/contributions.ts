@@ -7,9 +7,8 @@ import { toBase64url } from '../../shared/binary.ts';
 import type { ContributeRequest, Contribution } from '../../shared/contributions.ts';
 import type { VaultManifestUpdate } from '../../shared/vaults.ts';
 import { ApiError } from '../http-error.ts';
-import type { Tx } from '../storage/database.ts';
+import { first, type Tx } from '../storage/database.ts';
 import { drainPendingDeletions } from '../storage/recovery.ts';
-import { documents, documentVersions, envelopes, pendingBlobDeletions, uploads } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
 import { insertVersion } from './documents.ts';
 import { requireUpload, withUploadLock } from './uploads.ts';
@@ -18,53 +17,58 @@ import { advanceManifest, requireContributorGrant, requireManagedVault } from '.
 /** Pending contributions one contributor may have waiting in one vault. */
 export const MAX_PENDING_CONTRIBUTIONS = 50;
 
+/** Document ids per IN list: within every engine's parameter limit. */
+const ID_SLICE = 500;
+
 /**
  * NOT_FOUND unless the caller holds an active contributor grant and the upload is theirs; CONFLICT when the
  * document id is taken in the vault or the contributor already has MAX_PENDING_CONTRIBUTIONS waiting.
  */
 export async function contribute(deps: Deps, accountId: string, vaultId: string, uploadId: string, request: ContributeRequest): Promise<void> {
-  requireContributorGrant(deps.storage.db, accountId, vaultId, deps.clock());
-  await withUploadLock(deps, requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId).id, async (upload) => {
-    if (upload.received !== upload.size || (await deps.blobs.tempSize(upload.blobId)) !== upload.size) throw new ApiError('UPLOAD_INCOMPLETE');
-    await deps.blobs.sealTemp(upload.blobId);
+  await requireContributorGrant(deps.storage.read, accountId, vaultId, deps.clock());
+  const upload = await requireUpload(deps.storage.read, deps, accountId, vaultId, uploadId);
+  await withUploadLock(deps, upload.id, async (held) => {
+    if (held.received !== held.size || (await deps.blobs.tempSize(held.blobId)) !== held.size) throw new ApiError('UPLOAD_INCOMPLETE');
+    await deps.blobs.sealTemp(held.blobId);
     const now = deps.clock();
-    deps.storage.db.transaction((tx) => {
-      requireContributorGrant(tx, accountId, vaultId, now);
-      const live = requireUpload(tx, deps, accountId, vaultId, upload.id);
-      const taken = tx.select({ id: documents.id }).from(documents).where(and(eq(documents.vaultId, vaultId), eq(documents.id, request.documentId))).get();
-      if (taken !== undefined || pendingCount(tx, vaultId, accountId) >= MAX_PENDING_CONTRIBUTIONS) throw new ApiError('CONFLICT');
-      tx.insert(documents).values({ vaultId, id: request.documentId, currentVersion: 1, createdAt: now, updatedAt: now, pending: 1 }).run();
-      insertVersion(tx, { vaultId, accountId, upload: live, request: { ...request, version: 1 }, now });
-      tx.delete(uploads).where(eq(uploads.id, live.id)).run();
+    // Database work only in the transaction (it may run again on PostgreSQL): sealed before, published after.
+    await deps.storage.transaction(async (tx) => {
+      const { documents, uploads } = tx.tables;
+      await requireContributorGrant(tx, accountId, vaultId, now);
+      const live = await requireUpload(tx, deps, accountId, vaultId, held.id);
+      const taken = first(await tx.select({ id: documents.id }).from(documents).where(and(eq(documents.vaultId, vaultId), eq(documents.id, request.documentId))).limit(1));
+      if (taken !== undefined || await pendingCount(tx, vaultId, accountId) >= MAX_PENDING_CONTRIBUTIONS) throw new ApiError('CONFLICT');
+      await tx.insert(documents).values({ vaultId, id: request.documentId, currentVersion: 1, createdAt: now, updatedAt: now, pending: 1 });
+      await insertVersion(tx, { vaultId, accountId, upload: live, request: { ...request, version: 1 }, now });
+      await tx.delete(uploads).where(eq(uploads.id, live.id));
     });
-    await deps.blobs.publish(upload.blobId);
+    await deps.blobs.publish(held.blobId);
   });
 }
 
-function pendingCount(tx: Tx, vaultId: string, authorAccountId: string): number {
-  const row = tx.select({ n: count() }).from(documents)
+async function pendingCount(tx: Tx, vaultId: string, authorAccountId: string): Promise<number> {
+  const { documents, documentVersions } = tx.tables;
+  const rows = await tx.select({ n: count() }).from(documents)
     .innerJoin(documentVersions, and(eq(documentVersions.vaultId, documents.vaultId), eq(documentVersions.documentId, documents.id), eq(documentVersions.version, 1)))
-    .where(and(eq(documents.vaultId, vaultId), eq(documents.pending, 1), eq(documentVersions.authorAccountId, authorAccountId)))
-    .get();
-  return row?.n ?? 0;
+    .where(and(eq(documents.vaultId, vaultId), eq(documents.pending, 1), eq(documentVersions.authorAccountId, authorAccountId)));
+  return rows[0]?.n ?? 0;
 }
 
 /** Every pending contribution of the vault, oldest first, for its managers (nothing appended to the history). */
-export function listContributions(deps: Deps, accountId: string, vaultId: string): Contribution[] {
-  return deps.storage.db.transaction((tx) => {
-    requireManagedVault(tx, accountId, vaultId, deps.clock());
-    const rows = tx.select({ version: documentVersions }).from(documents)
+export async function listContributions(deps: Deps, accountId: string, vaultId: string): Promise<Contribution[]> {
+  return deps.storage.transaction(async (tx) => {
+    const { documents, documentVersions, envelopes } = tx.tables;
+    await requireManagedVault(tx, accountId, vaultId, deps.clock());
+    const rows = await tx.select({ version: documentVersions }).from(documents)
       .innerJoin(documentVersions, and(eq(documentVersions.vaultId, documents.vaultId), eq(documentVersions.documentId, documents.id), eq(documentVersions.version, 1)))
       .where(and(eq(documents.vaultId, vaultId), eq(documents.pending, 1)))
-      .orderBy(asc(documents.createdAt), asc(documents.id))
-      .all();
+      .orderBy(asc(documents.createdAt), asc(documents.id));
     const ids = rows.map((row) => row.version.documentId);
     const sealed = new Map<string, string[]>();
-    for (let start = 0; start < ids.length; start += 500) {
-      const slice = tx.select().from(envelopes)
-        .where(and(eq(envelopes.vaultId, vaultId), eq(envelopes.version, 1), inArray(envelopes.documentId, ids.slice(start, start + 500))))
-        .orderBy(asc(envelopes.documentId), asc(envelopes.position))
-        .all();
+    for (let start = 0; start < ids.length; start += ID_SLICE) {
+      const slice = await tx.select().from(envelopes)
+        .where(and(eq(envelopes.vaultId, vaultId), eq(envelopes.version, 1), inArray(envelopes.documentId, ids.slice(start, start + ID_SLICE))))
+        .orderBy(asc(envelopes.documentId), asc(envelopes.position));
       for (const entry of slice) sealed.set(entry.documentId, [...(sealed.get(entry.documentId) ?? []), toBase64url(entry.envelope)]);
     }
     return rows.map(({ version }) => ({
@@ -80,30 +84,33 @@ export function listContributions(deps: Deps, accountId: string, vaultId: string
 }
 
 /** The pending document joins the listing with the manifest that lists it (the clients check that it does). */
-export function acceptContribution(deps: Deps, accountId: string, vaultId: string, documentId: string, update: VaultManifestUpdate): void {
-  deps.storage.db.transaction((tx) => {
-    const vault = requireManagedVault(tx, accountId, vaultId, deps.clock());
-    requirePending(tx, vaultId, documentId);
-    advanceManifest(tx, vault, update);
-    tx.update(documents).set({ pending: 0, updatedAt: deps.clock() }).where(and(eq(documents.vaultId, vaultId), eq(documents.id, documentId))).run();
+export async function acceptContribution(deps: Deps, accountId: string, vaultId: string, documentId: string, update: VaultManifestUpdate): Promise<void> {
+  await deps.storage.transaction(async (tx) => {
+    const { documents } = tx.tables;
+    const vault = await requireManagedVault(tx, accountId, vaultId, deps.clock());
+    await requirePending(tx, vaultId, documentId);
+    await advanceManifest(tx, vault, update);
+    await tx.update(documents).set({ pending: 0, updatedAt: deps.clock() }).where(and(eq(documents.vaultId, vaultId), eq(documents.id, documentId)));
   });
 }
 
 /** The pending document, its version and envelopes go; its blob is queued and then removed, as for a document delete. */
 export async function deleteContribution(deps: Deps, accountId: string, vaultId: string, documentId: string): Promise<void> {
-  const blobIds = deps.storage.db.transaction((tx) => {
-    requireManagedVault(tx, accountId, vaultId, deps.clock());
-    requirePending(tx, vaultId, documentId);
-    const ids = tx.select({ blobId: documentVersions.blobId }).from(documentVersions)
-      .where(and(eq(documentVersions.vaultId, vaultId), eq(documentVersions.documentId, documentId))).all().map((row) => row.blobId);
-    for (const blobId of ids) tx.insert(pendingBlobDeletions).values({ blobId, queuedAt: deps.clock() }).run();
-    tx.delete(documents).where(and(eq(documents.vaultId, vaultId), eq(documents.id, documentId))).run();
+  const blobIds = await deps.storage.transaction(async (tx) => {
+    const { documents, documentVersions, pendingBlobDeletions } = tx.tables;
+    await requireManagedVault(tx, accountId, vaultId, deps.clock());
+    await requirePending(tx, vaultId, documentId);
+    const ids = (await tx.select({ blobId: documentVersions.blobId }).from(documentVersions)
+      .where(and(eq(documentVersions.vaultId, vaultId), eq(documentVersions.documentId, documentId)))).map((row) => row.blobId);
+    for (const blobId of ids) await tx.insert(pendingBlobDeletions).values({ blobId, queuedAt: deps.clock() });
+    await tx.delete(documents).where(and(eq(documents.vaultId, vaultId), eq(documents.id, documentId)));
     return ids;
   });
-  await drainPendingDeletions(deps.storage.db, deps.blobs, blobIds);
+  await drainPendingDeletions(deps.storage, deps.blobs, blobIds);
 }
 
-function requirePending(tx: Tx, vaultId: string, documentId: string): void {
-  const row = tx.select({ pending: documents.pending }).from(documents).where(and(eq(documents.vaultId, vaultId), eq(documents.id, documentId))).get();
+async function requirePending(tx: Tx, vaultId: string, documentId: string): Promise<void> {
+  const { documents } = tx.tables;
+  const row = first(await tx.select({ pending: documents.pending }).from(documents).where(and(eq(documents.vaultId, vaultId), eq(documents.id, documentId))).limit(1));
   if (row?.pending !== 1) throw new ApiError('NOT_FOUND');
 }

@@ -10,8 +10,7 @@ import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import type { AccessAction, AccessEvent, HistoryCheckpointResponse, HistoryResponse } from '../../shared/history.ts';
 import { ApiError } from '../http-error.ts';
 import { lastLink } from '../storage/access-links.ts';
-import type { Tx } from '../storage/database.ts';
-import { accessEvents, accounts, vaults } from '../storage/schema.ts';
+import { first, type Tx } from '../storage/database.ts';
 import type { Deps } from './deps.ts';
 import { requireManagedVault, type VaultRow } from './vaults.ts';
 
@@ -23,27 +22,28 @@ export interface AccessRecord {
   version: number;
 }
 
-export function appendAccess(deps: Deps, record: AccessRecord): void {
-  deps.storage.db.transaction((tx) => { appendLink(tx, record, deps.clock()); });
+export async function appendAccess(deps: Deps, record: AccessRecord): Promise<void> {
+  await deps.storage.transaction((tx) => appendLink(tx, record, deps.clock()));
 }
 
 /** Inside a transaction: the next link after the vault's last chained event. */
-function appendLink(tx: Tx, record: AccessRecord, at: number): void {
-  const last = lastLink(tx, record.vaultId);
+async function appendLink(tx: Tx, record: AccessRecord, at: number): Promise<void> {
+  const { accessEvents } = tx.tables;
+  const last = await lastLink(tx, record.vaultId);
   const sequence = last.sequence + 1;
   const chainHash = accessEventHash(record.vaultId, last.hash, { ...record, sequence, at });
-  tx.insert(accessEvents).values({ ...record, at, sequence, chainHash: Buffer.from(chainHash) }).run();
+  await tx.insert(accessEvents).values({ ...record, at, sequence, chainHash: Buffer.from(chainHash) });
 }
 
 /** A page of events after `cursor` (an event id); the caller has checked the vault is managed. */
-export function listAccess(deps: Deps, vaultId: string, cursor: number, limit: number): HistoryResponse {
-  const rows = deps.storage.db
+export async function listAccess(deps: Deps, vaultId: string, cursor: number, limit: number): Promise<HistoryResponse> {
+  const { accessEvents } = deps.storage.tables;
+  const rows = await deps.storage.read
     .select()
     .from(accessEvents)
     .where(and(eq(accessEvents.vaultId, vaultId), gt(accessEvents.id, cursor)))
     .orderBy(asc(accessEvents.id))
-    .limit(limit + 1)
-    .all();
+    .limit(limit + 1);
   const page = rows.slice(0, limit);
   const events: AccessEvent[] = page.map((row) => ({
     eventId: row.id,
@@ -59,8 +59,8 @@ export function listAccess(deps: Deps, vaultId: string, cursor: number, limit: n
   return { events, nextCursor: rows.length > limit && last !== undefined ? String(last.id) : null };
 }
 
-export function historyCheckpoint(deps: Deps, accountId: string, vaultId: string): HistoryCheckpointResponse {
-  const vault = requireManagedVault(deps.storage.db, accountId, vaultId, deps.clock());
+export async function historyCheckpoint(deps: Deps, accountId: string, vaultId: string): Promise<HistoryCheckpointResponse> {
+  const vault = await requireManagedVault(deps.storage.read, accountId, vaultId, deps.clock());
   return { checkpoint: vault.historyCheckpoint === null ? null : toBase64url(vault.historyCheckpoint) };
 }
 
@@ -70,28 +70,29 @@ export function historyCheckpoint(deps: Deps, accountId: string, vaultId: string
  * others would then refuse; the clients check again, trusting none of this. BAD_REQUEST when it does not
  * verify or match, CONFLICT when it is not newer than the stored one.
  */
-export function putHistoryCheckpoint(deps: Deps, accountId: string, vaultId: string, encoded: string): void {
+export async function putHistoryCheckpoint(deps: Deps, accountId: string, vaultId: string, encoded: string): Promise<void> {
   const bytes = fromBase64url(encoded);
-  deps.storage.db.transaction((tx) => {
-    const vault = requireManagedVault(tx, accountId, vaultId, deps.clock());
-    const checkpoint = openSignedBy(tx, accountId, vault, bytes);
+  await deps.storage.transaction(async (tx) => {
+    const { accessEvents, vaults } = tx.tables;
+    const vault = await requireManagedVault(tx, accountId, vaultId, deps.clock());
+    const checkpoint = await openSignedBy(tx, accountId, vault, bytes);
     if (checkpoint.sequence <= vault.historyCheckpointSequence) throw new ApiError('CONFLICT');
-    const link = tx
+    const link = first(await tx
       .select({ chainHash: accessEvents.chainHash })
       .from(accessEvents)
       .where(and(eq(accessEvents.vaultId, vaultId), eq(accessEvents.sequence, checkpoint.sequence)))
-      .get();
+      .limit(1));
     if (link === undefined || !Buffer.from(checkpoint.hash).equals(link.chainHash)) throw new ApiError('BAD_REQUEST');
-    tx.update(vaults)
+    await tx.update(vaults)
       .set({ historyCheckpoint: Buffer.from(bytes), historyCheckpointSequence: checkpoint.sequence })
-      .where(eq(vaults.id, vaultId))
-      .run();
+      .where(eq(vaults.id, vaultId));
   });
 }
 
 /** A personal vault's checkpoints are signed by its owner's account key; a managed record's by the record's own key. */
-function openSignedBy(tx: Tx, accountId: string, vault: VaultRow, bytes: Uint8Array) {
-  const signerBundle = vault.publicBundle ?? tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, accountId)).get()?.publicBundle;
+async function openSignedBy(tx: Tx, accountId: string, vault: VaultRow, bytes: Uint8Array) {
+  const { accounts } = tx.tables;
+  const signerBundle = vault.publicBundle ?? first(await tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, accountId)).limit(1))?.publicBundle;
   if (signerBundle === undefined) throw new ApiError('NOT_FOUND');
   try {
     const bundle = verifyPublicBundle(new Uint8Array(signerBundle));

@@ -7,7 +7,7 @@ import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
 import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { MAX_INVITE_LIFETIME_MS, MAX_MANAGERS, type AcceptInviteResponse, type CreateInviteRequest, type Invite } from '../../shared/managed-vaults.ts';
 import { ApiError } from '../http-error.ts';
-import { accounts, vaultInvites, vaultManagers, vaults } from '../storage/schema.ts';
+import { first, type Tx } from '../storage/database.ts';
 import type { Deps } from './deps.ts';
 import { managerCount, requireManagedRecord } from './managed-vaults.ts';
 import { isManagedVault, requireManagedVault } from './vaults.ts';
@@ -20,29 +20,37 @@ export const MAX_OPEN_INVITES = 10;
  * vault; MANAGER_LIMIT when the record is full (manager invites only: a share invite adds no manager);
  * CONFLICT for a taken id or too many open invites.
  */
-export function createInvite(deps: Deps, accountId: string, vaultId: string, request: CreateInviteRequest): void {
+export async function createInvite(deps: Deps, accountId: string, vaultId: string, request: CreateInviteRequest): Promise<void> {
   const now = deps.clock();
   if (request.expiresAt <= now || request.expiresAt > now + MAX_INVITE_LIFETIME_MS) throw new ApiError('BAD_REQUEST');
-  deps.storage.db.transaction((tx) => {
-    if (request.purpose === 'manager') {
-      requireManagedRecord(tx, accountId, vaultId, now);
-      if (managerCount(tx, vaultId) >= MAX_MANAGERS) throw new ApiError('MANAGER_LIMIT');
-    } else {
-      requireManagedVault(tx, accountId, vaultId, now);
-    }
-    const open = tx.select({ n: count() }).from(vaultInvites)
-      .where(and(eq(vaultInvites.vaultId, vaultId), isNull(vaultInvites.inviteeAccountId), gt(vaultInvites.expiresAt, now))).get()?.n ?? 0;
+  await deps.storage.transaction(async (tx) => {
+    const { vaultInvites } = tx.tables;
+    await requireInviter(tx, accountId, vaultId, request.purpose, now);
+    const open = (await tx.select({ n: count() }).from(vaultInvites)
+      .where(and(eq(vaultInvites.vaultId, vaultId), isNull(vaultInvites.inviteeAccountId), gt(vaultInvites.expiresAt, now))))[0]?.n ?? 0;
     if (open >= MAX_OPEN_INVITES) throw new ApiError('CONFLICT');
-    if (tx.select({ id: vaultInvites.id }).from(vaultInvites).where(eq(vaultInvites.id, request.inviteId)).get() !== undefined) throw new ApiError('CONFLICT');
-    tx.insert(vaultInvites).values({ id: request.inviteId, vaultId, inviterAccountId: accountId, purpose: request.purpose, createdAt: now, expiresAt: request.expiresAt }).run();
+    if (first(await tx.select({ id: vaultInvites.id }).from(vaultInvites).where(eq(vaultInvites.id, request.inviteId)).limit(1)) !== undefined) throw new ApiError('CONFLICT');
+    await tx.insert(vaultInvites).values({ id: request.inviteId, vaultId, inviterAccountId: accountId, purpose: request.purpose, createdAt: now, expiresAt: request.expiresAt });
   });
 }
 
+/** A manager invite needs a managed record with room for one more manager; a share invite, any vault the caller manages. */
+async function requireInviter(tx: Tx, accountId: string, vaultId: string, purpose: CreateInviteRequest['purpose'], now: number): Promise<void> {
+  if (purpose === 'manager') {
+    await requireManagedRecord(tx, accountId, vaultId, now);
+    if (await managerCount(tx, vaultId) >= MAX_MANAGERS) throw new ApiError('MANAGER_LIMIT');
+  } else {
+    await requireManagedVault(tx, accountId, vaultId, now);
+  }
+}
+
 /** Every invite of the vault, expired ones too (the client shows and deletes them), oldest first. */
-export function listInvites(deps: Deps, accountId: string, vaultId: string): Invite[] {
-  return deps.storage.db.transaction((tx) => {
-    requireManagedVault(tx, accountId, vaultId, deps.clock());
-    return tx.select().from(vaultInvites).where(eq(vaultInvites.vaultId, vaultId)).orderBy(asc(vaultInvites.createdAt), asc(vaultInvites.id)).all().map((row) => ({
+export async function listInvites(deps: Deps, accountId: string, vaultId: string): Promise<Invite[]> {
+  return deps.storage.transaction(async (tx) => {
+    const { vaultInvites } = tx.tables;
+    await requireManagedVault(tx, accountId, vaultId, deps.clock());
+    const rows = await tx.select().from(vaultInvites).where(eq(vaultInvites.vaultId, vaultId)).orderBy(asc(vaultInvites.createdAt), asc(vaultInvites.id));
+    return rows.map((row) => ({
       inviteId: row.id,
       purpose: row.purpose,
       createdAt: row.createdAt,
@@ -54,10 +62,11 @@ export function listInvites(deps: Deps, accountId: string, vaultId: string): Inv
   });
 }
 
-export function deleteInvite(deps: Deps, accountId: string, vaultId: string, inviteId: string): void {
-  deps.storage.db.transaction((tx) => {
-    requireManagedVault(tx, accountId, vaultId, deps.clock());
-    const deleted = tx.delete(vaultInvites).where(and(eq(vaultInvites.vaultId, vaultId), eq(vaultInvites.id, inviteId))).run().changes;
+export async function deleteInvite(deps: Deps, accountId: string, vaultId: string, inviteId: string): Promise<void> {
+  await deps.storage.transaction(async (tx) => {
+    const { vaultInvites } = tx.tables;
+    await requireManagedVault(tx, accountId, vaultId, deps.clock());
+    const deleted = (await tx.delete(vaultInvites).where(and(eq(vaultInvites.vaultId, vaultId), eq(vaultInvites.id, inviteId))).returning({ id: vaultInvites.id })).length;
     if (deleted !== 1) throw new ApiError('NOT_FOUND');
   });
 }
@@ -68,27 +77,32 @@ export function deleteInvite(deps: Deps, accountId: string, vaultId: string, inv
  * (they have nothing to join). The answer is the vault owner's bundle: a record's own, or for a personal
  * vault its owner account's.
  */
-export function acceptInvite(deps: Deps, accountId: string, inviteId: string, proof: string): AcceptInviteResponse {
+export async function acceptInvite(deps: Deps, accountId: string, inviteId: string, proof: string): Promise<AcceptInviteResponse> {
   const now = deps.clock();
-  return deps.storage.db.transaction((tx) => {
-    const invite = tx.select().from(vaultInvites).where(eq(vaultInvites.id, inviteId)).get();
+  return deps.storage.transaction(async (tx) => {
+    const { vaultInvites, vaultManagers, vaults } = tx.tables;
+    const invite = first(await tx.select().from(vaultInvites).where(eq(vaultInvites.id, inviteId)).limit(1));
     if (invite === undefined || invite.expiresAt <= now) throw new ApiError('NOT_FOUND');
     if (invite.inviteeAccountId !== null) throw new ApiError('CONFLICT');
-    const manager = tx.select({ accountId: vaultManagers.accountId }).from(vaultManagers)
-      .where(and(eq(vaultManagers.vaultId, invite.vaultId), eq(vaultManagers.accountId, accountId))).get();
-    const vault = tx.select().from(vaults).where(eq(vaults.id, invite.vaultId)).get();
+    const manager = first(await tx.select({ accountId: vaultManagers.accountId }).from(vaultManagers)
+      .where(and(eq(vaultManagers.vaultId, invite.vaultId), eq(vaultManagers.accountId, accountId))).limit(1));
+    const vault = first(await tx.select().from(vaults).where(eq(vaults.id, invite.vaultId)).limit(1));
     if (vault === undefined) throw new ApiError('NOT_FOUND');
     if (invite.inviterAccountId === accountId || manager !== undefined || vault.ownerAccountId === accountId) throw new ApiError('BAD_REQUEST');
-    const account = tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, accountId)).get();
-    const ownerBundle = isManagedVault(vault)
-      ? vault.publicBundle
-      : tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, vault.ownerAccountId)).get()?.publicBundle;
+    const account = await accountBundle(tx, accountId);
+    const ownerBundle = isManagedVault(vault) ? vault.publicBundle : await accountBundle(tx, vault.ownerAccountId);
     if (account === undefined || ownerBundle == null) throw new ApiError('NOT_FOUND');
-    const changed = tx.update(vaultInvites)
-      .set({ inviteeAccountId: accountId, inviteeBundle: account.publicBundle, proof: Buffer.from(fromBase64url(proof)) })
+    const changed = (await tx.update(vaultInvites)
+      .set({ inviteeAccountId: accountId, inviteeBundle: account, proof: Buffer.from(fromBase64url(proof)) })
       .where(and(eq(vaultInvites.id, inviteId), isNull(vaultInvites.inviteeAccountId)))
-      .run().changes;
+      .returning({ id: vaultInvites.id })).length;
     if (changed !== 1) throw new ApiError('CONFLICT');
     return { vaultId: invite.vaultId, purpose: invite.purpose, publicBundle: toBase64url(ownerBundle) };
   });
+}
+
+/** The account's public bundle as stored; undefined for an unknown account. */
+async function accountBundle(tx: Tx, accountId: string): Promise<Buffer | undefined> {
+  const { accounts } = tx.tables;
+  return first(await tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, accountId)).limit(1))?.publicBundle;
 }

@@ -6,7 +6,8 @@ import { verifyPublicBundle } from '../../crypto/identity.ts';
 import { toBase64url } from '../../shared/binary.ts';
 import type { PractitionerEntry, PractitionerProfile, PractitionerResponse, Profession } from '../../shared/practitioners.ts';
 import { ApiError } from '../http-error.ts';
-import { accounts, practitionerProfiles } from '../storage/schema.ts';
+import { first } from '../storage/database.ts';
+import type { practitionerProfiles } from '../storage/schema.ts';
 import type { Deps } from './deps.ts';
 import { queryWords, searchTextOf } from './practitioner-search.ts';
 
@@ -23,15 +24,16 @@ export function isPractitionerBundle(bundle: Uint8Array): boolean {
 }
 
 /** Creates or replaces the caller's profile. NOT_A_PRACTITIONER, RPPS_TAKEN. */
-export function putPractitionerProfile(deps: Deps, accountId: string, profile: PractitionerProfile): void {
-  deps.storage.db.transaction((tx) => {
-    const account = tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, accountId)).get();
+export async function putPractitionerProfile(deps: Deps, accountId: string, profile: PractitionerProfile): Promise<void> {
+  const row: ProfileRow = { accountId, ...profile, searchText: searchTextOf(profile), updatedAt: deps.clock() };
+  await deps.storage.transaction(async (tx) => {
+    const { accounts, practitionerProfiles } = tx.tables;
+    const account = first(await tx.select({ publicBundle: accounts.publicBundle }).from(accounts).where(eq(accounts.id, accountId)).limit(1));
     if (account === undefined || !isPractitionerBundle(new Uint8Array(account.publicBundle))) throw new ApiError('NOT_A_PRACTITIONER');
-    const taken = tx.select({ accountId: practitionerProfiles.accountId }).from(practitionerProfiles)
-      .where(and(eq(practitionerProfiles.rpps, profile.rpps), ne(practitionerProfiles.accountId, accountId))).get();
+    const taken = first(await tx.select({ accountId: practitionerProfiles.accountId }).from(practitionerProfiles)
+      .where(and(eq(practitionerProfiles.rpps, profile.rpps), ne(practitionerProfiles.accountId, accountId))).limit(1));
     if (taken !== undefined) throw new ApiError('RPPS_TAKEN');
-    const row: ProfileRow = { accountId, ...profile, searchText: searchTextOf(profile), updatedAt: deps.clock() };
-    tx.insert(practitionerProfiles).values(row).onConflictDoUpdate({ target: practitionerProfiles.accountId, set: row }).run();
+    await tx.insert(practitionerProfiles).values(row).onConflictDoUpdate({ target: practitionerProfiles.accountId, set: row });
   });
 }
 
@@ -49,22 +51,29 @@ function entryOf(row: ProfileRow): PractitionerEntry {
 
 const escapeLike = (word: string) => word.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-/** Profiles whose search text contains every word of q; empty q → none. Ordered by name. */
-export function searchPractitioners(deps: Deps, q: string, limit: number): PractitionerEntry[] {
+/**
+ * Profiles whose search text contains every word of q; empty q → none. Ordered by name. The stored text and
+ * the words are both folded to lower case (practitioner-search.ts), so LIKE matches alike on SQLite (case-
+ * insensitive for ASCII) and PostgreSQL (case-sensitive).
+ */
+export async function searchPractitioners(deps: Deps, q: string, limit: number): Promise<PractitionerEntry[]> {
   const words = queryWords(q);
   if (words.length === 0) return [];
+  const { practitionerProfiles } = deps.storage.tables;
   const conditions: SQL[] = words.map((word) => like(practitionerProfiles.searchText, `%${escapeLike(word)}%`));
-  // LIKE's ESCAPE clause, which drizzle's like() does not write.
+  // LIKE's ESCAPE clause, which drizzle's like() does not write (the same on both engines).
   const escaped = conditions.map((condition) => sql`${condition} ESCAPE '\\'`);
-  return deps.storage.db.select().from(practitionerProfiles).where(and(...escaped))
-    .orderBy(asc(practitionerProfiles.name), asc(practitionerProfiles.accountId)).limit(limit).all().map(entryOf);
+  const rows = await deps.storage.read.select().from(practitionerProfiles).where(and(...escaped))
+    .orderBy(asc(practitionerProfiles.name), asc(practitionerProfiles.accountId)).limit(limit);
+  return rows.map(entryOf);
 }
 
 /** The profile with its bundle; NOT_FOUND without a profile or when the bundle is no longer a practitioner's. */
-export function practitionerById(deps: Deps, accountId: string): PractitionerResponse {
-  const row = deps.storage.db.select({ profile: practitionerProfiles, publicBundle: accounts.publicBundle })
+export async function practitionerById(deps: Deps, accountId: string): Promise<PractitionerResponse> {
+  const { accounts, practitionerProfiles } = deps.storage.tables;
+  const row = first(await deps.storage.read.select({ profile: practitionerProfiles, publicBundle: accounts.publicBundle })
     .from(practitionerProfiles).innerJoin(accounts, eq(accounts.id, practitionerProfiles.accountId))
-    .where(eq(practitionerProfiles.accountId, accountId)).get();
+    .where(eq(practitionerProfiles.accountId, accountId)).limit(1));
   if (row === undefined || !isPractitionerBundle(new Uint8Array(row.publicBundle))) throw new ApiError('NOT_FOUND');
   return { practitioner: entryOf(row.profile), publicBundle: toBase64url(row.publicBundle) };
 }

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { ApiError } from '../http-error.ts';
-import { loginThrottles } from '../storage/schema.ts';
+import { first, type Tx } from '../storage/database.ts';
 import type { Deps } from './deps.ts';
 
 export interface ThrottleKeys {
@@ -23,50 +23,60 @@ function macKey(deps: Deps, kind: 'account' | 'address' | 'signup', value: strin
   return `${kind}:${mac}`;
 }
 
-/** Throws TOO_MANY_REQUESTS while either key is locked. */
-export function assertNotThrottled(deps: Deps, keys: ThrottleKeys): void {
-  for (const key of [keys.account, keys.address]) assertUnlocked(deps, key);
+/** True while either key is locked: read in the caller's transaction, with the count that follows it. */
+export async function isThrottled(tx: Tx, keys: ThrottleKeys, now: number): Promise<boolean> {
+  for (const key of [keys.account, keys.address]) if (await isLocked(tx, key, now)) return true;
+  return false;
 }
 
-function assertUnlocked(deps: Deps, key: string): void {
-  const row = deps.storage.db.select().from(loginThrottles).where(eq(loginThrottles.key, key)).get();
-  if (row !== undefined && row.lockedUntil > deps.clock()) throw new ApiError('TOO_MANY_REQUESTS');
+async function isLocked(tx: Tx, key: string, now: number): Promise<boolean> {
+  const { loginThrottles } = tx.tables;
+  const row = first(await tx.select().from(loginThrottles).where(eq(loginThrottles.key, key)).limit(1));
+  return row !== undefined && row.lockedUntil > now;
 }
 
 /**
  * Counts a sign-up from this address; TOO_MANY_REQUESTS past signUpMax in a window. Sign-up followed by
  * login tells whether an id was free, so the rate of such probes is what can be limited (ATK-28).
  */
-export function countSignUp(deps: Deps, address: string): void {
+export async function countSignUp(deps: Deps, address: string): Promise<void> {
   const key = macKey(deps, 'signup', address);
-  assertUnlocked(deps, key);
-  bump(deps, key, deps.policy.throttle.signUpMax);
+  const now = deps.clock();
+  const locked = await deps.storage.transaction(async (tx) => {
+    if (await isLocked(tx, key, now)) return true;
+    await bump(tx, deps, key, deps.policy.throttle.signUpMax, now);
+    return false;
+  });
+  if (locked) throw new ApiError('TOO_MANY_REQUESTS');
 }
 
-export function recordFailure(deps: Deps, keys: ThrottleKeys): void {
+/** A failed attempt, in the transaction that checked the lock: attempts sent at once are all counted. */
+export async function recordFailure(tx: Tx, deps: Deps, keys: ThrottleKeys, now: number): Promise<void> {
   const { throttle } = deps.policy;
-  bump(deps, keys.account, throttle.accountMax);
-  bump(deps, keys.address, throttle.addressMax);
+  await bump(tx, deps, keys.account, throttle.accountMax, now);
+  await bump(tx, deps, keys.address, throttle.addressMax, now);
 }
 
 /** A successful login clears the account's counter (the address keeps its own). */
-export function recordSuccess(deps: Deps, keys: ThrottleKeys): void {
-  deps.storage.db.delete(loginThrottles).where(eq(loginThrottles.key, keys.account)).run();
+export async function recordSuccess(tx: Tx, keys: ThrottleKeys): Promise<void> {
+  const { loginThrottles } = tx.tables;
+  await tx.delete(loginThrottles).where(eq(loginThrottles.key, keys.account));
 }
 
-/** Read and write in one transaction: failures counted at once by two server processes all count. */
-function bump(deps: Deps, key: string, max: number): void {
-  const now = deps.clock();
+/**
+ * One more failure in the window, in the caller's transaction: with the lock check before it, failures
+ * counted at once by two requests or two server processes all count (on PostgreSQL the transaction is
+ * serializable, and the loser of a race runs again on the winner's row).
+ */
+async function bump(tx: Tx, deps: Deps, key: string, max: number, now: number): Promise<void> {
   const { windowMs, lockMs } = deps.policy.throttle;
-  deps.storage.db.transaction((tx) => {
-    const row = tx.select().from(loginThrottles).where(eq(loginThrottles.key, key)).get();
-    const fresh = row === undefined || now - row.windowStart >= windowMs;
-    const failures = fresh ? 1 : row.failures + 1;
-    const windowStart = fresh ? now : row.windowStart;
-    const lockedUntil = failures >= max ? now + lockMs : (row?.lockedUntil ?? 0);
-    tx.insert(loginThrottles)
-      .values({ key, failures, windowStart, lockedUntil })
-      .onConflictDoUpdate({ target: loginThrottles.key, set: { failures, windowStart, lockedUntil } })
-      .run();
-  });
+  const { loginThrottles } = tx.tables;
+  const row = first(await tx.select().from(loginThrottles).where(eq(loginThrottles.key, key)).limit(1));
+  const fresh = row === undefined || now - row.windowStart >= windowMs;
+  const failures = fresh ? 1 : row.failures + 1;
+  const windowStart = fresh ? now : row.windowStart;
+  const lockedUntil = failures >= max ? now + lockMs : (row?.lockedUntil ?? 0);
+  await tx.insert(loginThrottles)
+    .values({ key, failures, windowStart, lockedUntil })
+    .onConflictDoUpdate({ target: loginThrottles.key, set: { failures, windowStart, lockedUntil } });
 }

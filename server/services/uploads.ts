@@ -3,13 +3,13 @@
 // the count of bytes that were fully written. One PUT, abort or commit per upload at a time, across every
 // server process on the database (CONFLICT otherwise). An active contributor uploads too, only to its own
 // uploads, which it can only contribute (contributions.ts).
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, count, eq, gt, lte, type SQL } from 'drizzle-orm';
 import type { UploadState } from '../../shared/documents.ts';
 import { MAX_CHUNK_BYTES } from '../../shared/documents.ts';
 import { ApiError } from '../http-error.ts';
 import { BlobWriteError, newBlobId } from '../storage/blob-store.ts';
-import type { Db, Tx } from '../storage/database.ts';
-import { pendingBlobDeletions, uploads } from '../storage/schema.ts';
+import { first, type Db, type Tx } from '../storage/database.ts';
+import type { uploads } from '../storage/schema.ts';
 import { newRandomId } from './accounts.ts';
 import type { Deps } from './deps.ts';
 import { requireContributorGrant, requireManagedVault } from './vaults.ts';
@@ -30,29 +30,41 @@ const WRITER_RENEW_MS = UPLOAD_WRITER_LEASE_MS / 3;
  * is in it.
  */
 export async function withUploadLock<T>(deps: Deps, uploadId: string, work: (row: UploadRow) => Promise<T>): Promise<T> {
-  const db = deps.storage.db;
   const now = deps.clock();
   let until = now + UPLOAD_WRITER_LEASE_MS;
-  const claimed = db.update(uploads).set({ writerUntil: until }).where(and(eq(uploads.id, uploadId), lte(uploads.writerUntil, now))).run().changes;
-  if (claimed === 0) throw new ApiError('CONFLICT');
-  const renew = setInterval(() => {
+  if (!(await setLease(deps, uploadId, lte(deps.storage.tables.uploads.writerUntil, now), until))) throw new ApiError('CONFLICT');
+  // One renewal at a time, each after the previous one: `until` is always the lease the row holds.
+  let renewing = Promise.resolve();
+  const renewOnce = async () => {
     const next = deps.clock() + UPLOAD_WRITER_LEASE_MS;
     try {
-      if (db.update(uploads).set({ writerUntil: next }).where(and(eq(uploads.id, uploadId), eq(uploads.writerUntil, until))).run().changes === 1) until = next;
+      if (await setLease(deps, uploadId, eq(deps.storage.tables.uploads.writerUntil, until), next)) until = next;
     } catch {
-      // A failing disk: the write itself will fail and answer for it; the lease then lapses on its own.
+      // A failing disk or database: the write itself will fail and answer for it; the lease then lapses on its own.
     }
-  }, WRITER_RENEW_MS);
+  };
+  const renew = setInterval(() => { renewing = renewing.then(renewOnce); }, WRITER_RENEW_MS);
   renew.unref();
   try {
-    const row = db.select().from(uploads).where(eq(uploads.id, uploadId)).get();
+    const { uploads } = deps.storage.tables;
+    const row = first(await deps.storage.read.select().from(uploads).where(eq(uploads.id, uploadId)).limit(1));
     if (row === undefined) throw new ApiError('NOT_FOUND');
     return await work(row);
   } finally {
     clearInterval(renew);
+    await renewing;
     // Gone with its row after a commit or an abort; left alone if it lapsed and someone else holds it now.
-    db.update(uploads).set({ writerUntil: 0 }).where(and(eq(uploads.id, uploadId), eq(uploads.writerUntil, until))).run();
+    await setLease(deps, uploadId, eq(deps.storage.tables.uploads.writerUntil, until), 0);
   }
+}
+
+/** Sets the upload's writer_until to `until` if `held` (a condition on it) is true; whether it did. */
+async function setLease(deps: Deps, uploadId: string, held: SQL, until: number): Promise<boolean> {
+  return deps.storage.transaction(async (tx) => {
+    const { uploads } = tx.tables;
+    const changed = await tx.update(uploads).set({ writerUntil: until }).where(and(eq(uploads.id, uploadId), held)).returning({ id: uploads.id });
+    return changed.length === 1;
+  });
 }
 
 function stateOf(row: UploadRow): UploadState {
@@ -66,29 +78,29 @@ export const MAX_CONTRIBUTOR_UPLOADS = 10;
  * The vault's managers upload; so does an active contributor (for contributions only: commit stays
  * manager-only). NOT_FOUND for anyone else.
  */
-function requireUploader(db: Db | Tx, accountId: string, vaultId: string, now: number): 'manager' | 'contributor' {
+async function requireUploader(db: Db, accountId: string, vaultId: string, now: number): Promise<'manager' | 'contributor'> {
   try {
-    requireManagedVault(db, accountId, vaultId, now);
+    await requireManagedVault(db, accountId, vaultId, now);
     return 'manager';
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    requireContributorGrant(db, accountId, vaultId, now);
+    await requireContributorGrant(db, accountId, vaultId, now);
     return 'contributor';
   }
 }
 
 export async function createUpload(deps: Deps, accountId: string, vaultId: string, size: number): Promise<UploadState> {
   const now = deps.clock();
-  const role = requireUploader(deps.storage.db, accountId, vaultId, now);
+  const role = await requireUploader(deps.storage.read, accountId, vaultId, now);
   const row: UploadRow = { id: newRandomId(), vaultId, accountId, blobId: newBlobId(), size, received: 0, createdAt: now, expiresAt: now + deps.policy.uploadTtlMs, writerUntil: 0 };
   // The blob before the row, so that a row always has its blob after a crash (the sweep deletes blobs no row
   // names). Another instance's start-up sweep may still take it in between: writeChunk then answers 404.
   await deps.blobs.createTemp(row.blobId);
   try {
     // Counted and inserted in one transaction, so two server processes cannot both pass the limit.
-    deps.storage.db.transaction((tx) => {
-      if (role === 'contributor' && liveUploads(tx, accountId, vaultId, now) >= MAX_CONTRIBUTOR_UPLOADS) throw new ApiError('CONFLICT');
-      tx.insert(uploads).values(row).run();
+    await deps.storage.transaction(async (tx) => {
+      if (role === 'contributor' && (await liveUploads(tx, accountId, vaultId, now)) >= MAX_CONTRIBUTOR_UPLOADS) throw new ApiError('CONFLICT');
+      await tx.insert(tx.tables.uploads).values(row);
     });
   } catch (error) {
     await deps.blobs.delete(row.blobId);
@@ -97,20 +109,23 @@ export async function createUpload(deps: Deps, accountId: string, vaultId: strin
   return stateOf(row);
 }
 
-function liveUploads(tx: Tx, accountId: string, vaultId: string, now: number): number {
-  return tx.select({ id: uploads.id }).from(uploads).where(and(eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId), gt(uploads.expiresAt, now))).all().length;
+async function liveUploads(tx: Tx, accountId: string, vaultId: string, now: number): Promise<number> {
+  const { uploads } = tx.tables;
+  const [row] = await tx.select({ n: count() }).from(uploads).where(and(eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId), gt(uploads.expiresAt, now)));
+  return row?.n ?? 0;
 }
 
 /** The live upload of this account in this vault; NOT_FOUND if unknown, someone else's, or expired. */
-export function requireUpload(db: Db | Tx, deps: Deps, accountId: string, vaultId: string, uploadId: string): UploadRow {
-  requireUploader(db, accountId, vaultId, deps.clock());
-  const row = db.select().from(uploads).where(and(eq(uploads.id, uploadId), eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId))).get();
+export async function requireUpload(db: Db, deps: Deps, accountId: string, vaultId: string, uploadId: string): Promise<UploadRow> {
+  const { uploads } = db.tables;
+  await requireUploader(db, accountId, vaultId, deps.clock());
+  const row = first(await db.select().from(uploads).where(and(eq(uploads.id, uploadId), eq(uploads.vaultId, vaultId), eq(uploads.accountId, accountId))).limit(1));
   if (row === undefined || row.expiresAt <= deps.clock()) throw new ApiError('NOT_FOUND');
   return row;
 }
 
-export function uploadState(deps: Deps, accountId: string, vaultId: string, uploadId: string): UploadState {
-  return stateOf(requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId));
+export async function uploadState(deps: Deps, accountId: string, vaultId: string, uploadId: string): Promise<UploadState> {
+  return stateOf(await requireUpload(deps.storage.read, deps, accountId, vaultId, uploadId));
 }
 
 export interface ChunkRange {
@@ -122,7 +137,7 @@ export interface ChunkRange {
 
 /** Writes one range; CONFLICT unless it starts at `received`; TRUNCATED_BODY if the body is short. */
 export async function writeChunk(deps: Deps, accountId: string, vaultId: string, uploadId: string, range: ChunkRange, body: ReadableStream<Uint8Array>): Promise<UploadState> {
-  const row = requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId);
+  const row = await requireUpload(deps.storage.read, deps, accountId, vaultId, uploadId);
   const length = range.end - range.start + 1;
   if (range.total !== row.size || range.end >= row.size) throw new ApiError('RANGE_NOT_SATISFIABLE');
   if (length > MAX_CHUNK_BYTES) throw new ApiError('PAYLOAD_TOO_LARGE');
@@ -132,7 +147,7 @@ export async function writeChunk(deps: Deps, accountId: string, vaultId: string,
     if (range.start !== held.received) throw new ApiError('CONFLICT');
     // A row whose blob is gone (taken by another instance's start-up sweep) can never complete: start over.
     if ((await deps.blobs.tempSize(row.blobId)) === null) {
-      deps.storage.db.delete(uploads).where(eq(uploads.id, row.id)).run();
+      await deps.storage.transaction((tx) => tx.delete(tx.tables.uploads).where(eq(tx.tables.uploads.id, row.id)));
       throw new ApiError('NOT_FOUND');
     }
     try {
@@ -142,19 +157,20 @@ export async function writeChunk(deps: Deps, accountId: string, vaultId: string,
       throw error;
     }
     const received = range.end + 1;
-    deps.storage.db.update(uploads).set({ received }).where(eq(uploads.id, row.id)).run();
+    await deps.storage.transaction((tx) => tx.update(tx.tables.uploads).set({ received }).where(eq(tx.tables.uploads.id, row.id)));
     return stateOf({ ...row, received });
   });
 }
 
 /** Abandons an upload: its row goes, its temporary blob is deleted (queued first, so a crash cannot leak it). */
 export async function abortUpload(deps: Deps, accountId: string, vaultId: string, uploadId: string): Promise<void> {
-  const row = requireUpload(deps.storage.db, deps, accountId, vaultId, uploadId);
+  const row = await requireUpload(deps.storage.read, deps, accountId, vaultId, uploadId);
   await withUploadLock(deps, row.id, async () => {
-    deps.storage.db.transaction((tx) => {
-      tx.insert(pendingBlobDeletions).values({ blobId: row.blobId, queuedAt: deps.clock() }).run();
-      tx.delete(uploads).where(eq(uploads.id, row.id)).run();
+    await deps.storage.transaction(async (tx) => {
+      const { pendingBlobDeletions, uploads } = tx.tables;
+      await tx.insert(pendingBlobDeletions).values({ blobId: row.blobId, queuedAt: deps.clock() });
+      await tx.delete(uploads).where(eq(uploads.id, row.id));
     });
-    await drainPendingDeletions(deps.storage.db, deps.blobs, [row.blobId]);
+    await drainPendingDeletions(deps.storage, deps.blobs, [row.blobId]);
   });
 }

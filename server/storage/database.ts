@@ -1,51 +1,54 @@
-// Opens the embedded SQLite database in DATA_DIR and brings it to the current schema with the committed
-// drizzle-kit migrations. WAL for concurrent readers, foreign keys ON (the cascades are the delete
-// contract), synchronous FULL so a committed transaction survives a power cut before its blob is renamed.
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './schema.ts';
+// The storage the services run on: embedded SQLite in DATA_DIR by default, PostgreSQL when DATABASE_URL is
+// set. Both behind one asynchronous contract, so one service body serves either engine:
+// - services build their queries with drizzle's SQLite API (the type `Db`), take every table from
+//   `tables` (the PostgreSQL twins at run time on PostgreSQL), and only await builders: never .get(),
+//   .all() or .run(), and counts of changed rows come from .returning();
+// - every write runs inside transaction(), whose body may run again on PostgreSQL (a serialization
+//   failure is retried), so it does database work only: blobs are written before and published after;
+// - `read` sees committed state only, never the writes of a transaction still open.
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type * as schema from './schema.ts';
 
-export const MIGRATIONS_FOLDER = resolve(fileURLToPath(import.meta.url), '../migrations/sqlite');
+export type Tables = typeof schema;
 
-export type Db = BetterSQLite3Database<typeof schema>;
-/** The handle a db.transaction() callback receives. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** A drizzle database, as the services type it; `tables` are the engine's own. */
+export type Db = BetterSQLite3Database<typeof schema> & { readonly tables: Tables };
+/** What a transaction() body receives: the same API, on the transaction's connection. */
+export type Tx = Db;
+
+export type Engine = 'sqlite' | 'postgres';
 
 export interface Storage {
-  readonly db: Db;
-  readonly sqlite: Database.Database;
+  readonly engine: Engine;
+  /** Where the blobs and the server secret live (DATA_DIR), whatever the database. */
   readonly dataDir: string;
-  /** Copies the WAL into the database and empties it, so deleted rows do not linger in old WAL frames. */
-  checkpoint(): void;
-  close(): void;
+  readonly tables: Tables;
+  /** Reads outside a transaction: committed state only. */
+  readonly read: Db;
+  /** Runs `body` in one serializable transaction, committed when it resolves and rolled back when it throws. */
+  transaction<T>(body: (tx: Tx) => Promise<T>): Promise<T>;
+  /** SQLite: copies the WAL into the database and empties it, so deleted rows do not linger in old WAL frames. */
+  checkpoint(): Promise<void>;
+  close(): Promise<void>;
 }
 
-/** Opens (creating if needed) DATA_DIR/vault.sqlite3 and applies pending migrations. */
-export function openStorage(dataDir: string): Storage {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const sqlite = new Database(join(dataDir, 'vault.sqlite3'));
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
-  // Deleted rows (account ids, keys of a deleted account) are overwritten, not left in free pages.
-  sqlite.pragma('secure_delete = ON');
-  const db = drizzle(sqlite, { schema });
-  // Every transaction takes the write lock as it begins (BEGIN IMMEDIATE), waiting up to busy_timeout for
-  // it. A deferred one that read before another server process on this file committed could not write
-  // after it: SQLITE_BUSY_SNAPSHOT at once, an error 500 instead of a short wait.
-  const deferred = db.transaction.bind(db);
-  db.transaction = (run, config) => deferred(run, { behavior: 'immediate', ...config });
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return {
-    db,
-    sqlite,
-    dataDir,
-    checkpoint: () => { sqlite.pragma('wal_checkpoint(TRUNCATE)'); },
-    close: () => sqlite.close(),
-  };
+export interface StorageOptions {
+  dataDir: string;
+  /** PostgreSQL instead of DATA_DIR/vault.sqlite3. */
+  databaseUrl?: string;
+}
+
+/** Opens (creating and migrating if needed) the database the options name. */
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  if (options.databaseUrl !== undefined) {
+    const { openPgStorage } = await import('./pg-database.ts');
+    return openPgStorage(options.databaseUrl, options.dataDir);
+  }
+  const { openSqliteStorage } = await import('./sqlite-database.ts');
+  return openSqliteStorage(options.dataDir);
+}
+
+/** The first row of a query's result, as .get() gave. */
+export function first<Row>(rows: readonly Row[]): Row | undefined {
+  return rows[0];
 }

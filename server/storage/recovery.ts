@@ -9,8 +9,7 @@
 //   - blobs queued for deletion (crash after a delete's commit): deleted, then dequeued.
 import { and, eq, inArray, lte, or } from 'drizzle-orm';
 import type { BlobStore } from './blob-store.ts';
-import type { Db } from './database.ts';
-import { documentVersions, loginThrottles, pendingBlobDeletions, sessions, uploads } from './schema.ts';
+import { first, type Storage } from './database.ts';
 
 /** Far longer than a throttle window (15 minutes by default): a row this old counts nothing any more. */
 const THROTTLE_ROW_MAX_AGE_MS = 24 * 3_600_000;
@@ -23,12 +22,12 @@ export interface SweepReport {
 }
 
 /** Run before the first request: nothing else may create temporary blobs meanwhile. */
-export async function sweepBlobs(db: Db, blobs: BlobStore, now: number, sessionIdleMs: number): Promise<SweepReport> {
-  const expiredUploads = (await purgeExpired(db, blobs, now, sessionIdleMs)).uploads;
+export async function sweepBlobs(storage: Storage, blobs: BlobStore, now: number, sessionIdleMs: number): Promise<SweepReport> {
+  const expiredUploads = (await purgeExpired(storage, blobs, now, sessionIdleMs)).uploads;
   let rolledForward = 0;
   let orphansDeleted = 0;
   for (const id of await blobs.listTemp()) {
-    const owner = tempBlobOwner(db, id);
+    const owner = await tempBlobOwner(storage, id);
     if (owner === 'version') {
       await blobs.publish(id);
       rolledForward += 1;
@@ -37,7 +36,7 @@ export async function sweepBlobs(db: Db, blobs: BlobStore, now: number, sessionI
       orphansDeleted += 1;
     }
   }
-  const pendingDeleted = await drainPendingDeletions(db, blobs);
+  const pendingDeleted = await drainPendingDeletions(storage, blobs);
   return { expiredUploads, rolledForward, orphansDeleted, pendingDeleted };
 }
 
@@ -45,33 +44,44 @@ export async function sweepBlobs(db: Db, blobs: BlobStore, now: number, sessionI
  * Removes expired uploads (their blobs queued, then deleted) and expired sessions. Safe while serving:
  * it touches only rows past their expiry, which no request accepts any more.
  */
-export async function purgeExpired(db: Db, blobs: BlobStore, now: number, sessionIdleMs: number): Promise<{ uploads: number; sessions: number }> {
-  const blobIds = db.transaction((tx) => {
-    const ids = tx.select({ blobId: uploads.blobId }).from(uploads).where(lte(uploads.expiresAt, now)).all().map((row) => row.blobId);
-    for (const blobId of ids) tx.insert(pendingBlobDeletions).values({ blobId, queuedAt: now }).onConflictDoNothing().run();
-    tx.delete(uploads).where(lte(uploads.expiresAt, now)).run();
-    return ids;
+export async function purgeExpired(storage: Storage, blobs: BlobStore, now: number, sessionIdleMs: number): Promise<{ uploads: number; sessions: number }> {
+  const { loginThrottles, pendingBlobDeletions, sessions, uploads } = storage.tables;
+  const { blobIds, expiredSessions } = await storage.transaction(async (tx) => {
+    const ids = (await tx.select({ blobId: uploads.blobId }).from(uploads).where(lte(uploads.expiresAt, now))).map((row) => row.blobId);
+    for (let start = 0; start < ids.length; start += 500) {
+      const queued = ids.slice(start, start + 500).map((blobId) => ({ blobId, queuedAt: now }));
+      await tx.insert(pendingBlobDeletions).values(queued).onConflictDoNothing();
+    }
+    await tx.delete(uploads).where(lte(uploads.expiresAt, now));
+    const ended = await tx.delete(sessions).where(or(lte(sessions.expiresAt, now), lte(sessions.lastUsedAt, now - sessionIdleMs))).returning({ accountId: sessions.accountId });
+    await tx.delete(loginThrottles).where(and(lte(loginThrottles.windowStart, now - THROTTLE_ROW_MAX_AGE_MS), lte(loginThrottles.lockedUntil, now)));
+    return { blobIds: ids, expiredSessions: ended.length };
   });
-  const expiredSessions = db.delete(sessions).where(or(lte(sessions.expiresAt, now), lte(sessions.lastUsedAt, now - sessionIdleMs))).run().changes;
-  db.delete(loginThrottles).where(and(lte(loginThrottles.windowStart, now - THROTTLE_ROW_MAX_AGE_MS), lte(loginThrottles.lockedUntil, now))).run();
-  await drainPendingDeletions(db, blobs, blobIds);
+  await drainPendingDeletions(storage, blobs, blobIds);
   return { uploads: blobIds.length, sessions: expiredSessions };
 }
 
-function tempBlobOwner(db: Db, blobId: string): 'version' | 'upload' | null {
-  const version = db.select({ id: documentVersions.blobId }).from(documentVersions).where(eq(documentVersions.blobId, blobId)).get();
+async function tempBlobOwner(storage: Storage, blobId: string): Promise<'version' | 'upload' | null> {
+  const { documentVersions, uploads } = storage.tables;
+  const version = first(await storage.read.select({ id: documentVersions.blobId }).from(documentVersions).where(eq(documentVersions.blobId, blobId)).limit(1));
   if (version !== undefined) return 'version';
-  const upload = db.select({ id: uploads.blobId }).from(uploads).where(eq(uploads.blobId, blobId)).get();
+  const upload = first(await storage.read.select({ id: uploads.blobId }).from(uploads).where(eq(uploads.blobId, blobId)).limit(1));
   return upload === undefined ? null : 'upload';
 }
 
 /** Deletes every queued blob, then its queue row. Returns how many. */
-export async function drainPendingDeletions(db: Db, blobs: BlobStore, only?: readonly string[]): Promise<number> {
-  const query = db.select({ blobId: pendingBlobDeletions.blobId }).from(pendingBlobDeletions);
-  const rows = only === undefined ? query.all() : only.length === 0 ? [] : query.where(inArray(pendingBlobDeletions.blobId, [...only])).all();
+export async function drainPendingDeletions(storage: Storage, blobs: BlobStore, only?: readonly string[]): Promise<number> {
+  const { pendingBlobDeletions } = storage.tables;
+  const queued = async (slice?: string[]) => {
+    const query = storage.read.select({ blobId: pendingBlobDeletions.blobId }).from(pendingBlobDeletions);
+    return slice === undefined ? await query : await query.where(inArray(pendingBlobDeletions.blobId, slice));
+  };
+  const rows = [];
+  if (only === undefined) rows.push(...await queued());
+  else for (let start = 0; start < only.length; start += 500) rows.push(...await queued(only.slice(start, start + 500)));
   for (const { blobId } of rows) {
     await blobs.delete(blobId);
-    db.delete(pendingBlobDeletions).where(eq(pendingBlobDeletions.blobId, blobId)).run();
+    await storage.transaction((tx) => tx.delete(pendingBlobDeletions).where(eq(pendingBlobDeletions.blobId, blobId)));
   }
   return rows.length;
 }

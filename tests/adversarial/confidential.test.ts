@@ -5,6 +5,7 @@
 // crypto layer (not by asking the server), and against a server that serves the document to Marie as part
 // of the record, as a record of its own making, or as a share to her. Each refusal is a typed error; no
 // plaintext reaches Marie, and no byte Léa's client sent addresses Marie or the record.
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { actingAs, createRecord, listVaults, type ManagedRecord } from '../../client/core/managed-vaults.ts';
 import { downloadDocument, listDocuments } from '../../client/core/documents.ts';
@@ -63,9 +64,6 @@ function json(recording: RecordedResponse): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(recording.body)) as Record<string, unknown>;
 }
 
-function storedRows<T>(sql: string, ...parameters: unknown[]): T[] {
-  return world.server.state.storage.sqlite.prepare(sql).all(...parameters) as T[];
-}
 
 function payloadRequested(): boolean {
   return world.tamper.calls().some((call) => call.endsWith('/payload'));
@@ -108,7 +106,7 @@ beforeAll(async () => {
   await listSharedWithMe(world.api(doctor), doctor.account, doctorPins, newSharedState());
 }, 90_000);
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 beforeEach(() => { world.tamper.reset(); });
 
 describe('a teenager’s confidential document under a malicious server', () => {
@@ -135,20 +133,24 @@ describe('a teenager’s confidential document under a malicious server', () => 
     expect(read.released).toEqual(CANARY);
   });
 
-  it('from the stored bytes: no envelope, grant-key envelope or grant wrap opens with Marie’s or the record’s keys; Léa’s and Dr Martin’s do', () => {
+  it('from the stored bytes: no envelope, grant-key envelope or grant wrap opens with Marie’s or the record’s keys; Léa’s and Dr Martin’s do', async () => {
     const vaultId = lea.account.vaultId;
     const ref = { vaultId, documentId: confidential, version: 1 };
     const leaSigner = [lea.account.bundle.signingPublicKey];
     // Where the server keeps it: Léa's vault alone, which has no manager (no one else holds its keys).
-    expect(storedRows<{ vaultId: string }>('SELECT vault_id AS vaultId FROM documents WHERE id = ?', confidential)).toEqual([{ vaultId }]);
-    expect(storedRows('SELECT account_id FROM vault_managers WHERE vault_id = ?', vaultId)).toEqual([]);
-    const [version] = storedRows<{ manifest: Uint8Array }>('SELECT manifest FROM document_versions WHERE vault_id = ? AND document_id = ?', vaultId, confidential);
+    const { read, tables } = world.server.state.storage;
+    const { documents, documentVersions, envelopes: envelopeRows, grants: grantRows, grantWraps, vaultManagers } = tables;
+    expect(await read.select({ vaultId: documents.vaultId }).from(documents).where(eq(documents.id, confidential))).toEqual([{ vaultId }]);
+    expect(await read.select({ accountId: vaultManagers.accountId }).from(vaultManagers).where(eq(vaultManagers.vaultId, vaultId))).toEqual([]);
+    const [version] = await read.select({ manifest: documentVersions.manifest }).from(documentVersions)
+      .where(and(eq(documentVersions.vaultId, vaultId), eq(documentVersions.documentId, confidential)));
     const manifest = verifyDocumentManifest(new Uint8Array(version?.manifest ?? []), { allowedSigners: leaSigner, expected: ref });
-    const envelopes = storedRows<{ envelope: Uint8Array }>('SELECT envelope FROM envelopes WHERE document_id = ?', confidential).map((row) => new Uint8Array(row.envelope));
-    const grants = storedRows<{ id: string; recipient: string; recipientEnvelope: Uint8Array; ownerEnvelope: Uint8Array }>(
-      'SELECT id, recipient_account_id AS recipient, recipient_envelope AS recipientEnvelope, owner_envelope AS ownerEnvelope FROM grants WHERE vault_id = ?', vaultId,
-    );
-    const wraps = storedRows<{ grantId: string; wrap: Uint8Array }>('SELECT grant_id AS grantId, wrap FROM grant_wraps WHERE document_id = ?', confidential);
+    const envelopes = (await read.select({ envelope: envelopeRows.envelope }).from(envelopeRows).where(eq(envelopeRows.documentId, confidential)))
+      .map((row) => new Uint8Array(row.envelope));
+    const grants = await read.select({
+      id: grantRows.id, recipient: grantRows.recipientAccountId, recipientEnvelope: grantRows.recipientEnvelope, ownerEnvelope: grantRows.ownerEnvelope,
+    }).from(grantRows).where(eq(grantRows.vaultId, vaultId));
+    const wraps = await read.select({ grantId: grantWraps.grantId, wrap: grantWraps.wrap }).from(grantWraps).where(eq(grantWraps.documentId, confidential));
     expect(envelopes).toHaveLength(1);
     expect(grants.map((grant) => [grant.id, grant.recipient])).toEqual([[grantId, doctor.accountId]]);
     expect(wraps.map((row) => row.grantId)).toEqual([grantId]);

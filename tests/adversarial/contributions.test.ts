@@ -61,7 +61,7 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 beforeEach(() => { world.tamper.reset(); });
 
 /** A contribution as the server would list it, built with the real crypto and signed by `signerSeed`. */

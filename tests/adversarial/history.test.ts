@@ -58,7 +58,7 @@ beforeAll(async () => {
   expect(events).toHaveLength(6);
 }, 60_000);
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 
 describe('a malicious server and the access history', () => {
   it('ATK-33 hides a read: CHAIN_BROKEN, no checkpoint signed', async () => {

@@ -2,6 +2,7 @@
 // wrapped key bundle, slips in data to decrypt and echo, pushes an escrow key at recovery, lowers the KDF
 // parameters, or tells known ids from unknown ones. Each test checks the exact error AND what the client
 // sent after it: nothing derived from keys it could not verify.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { logIn, signUp } from '../../client/core/account.ts';
 import { changePassword, deleteAccount, recoverAccount } from '../../client/core/account-recovery.ts';
@@ -31,14 +32,21 @@ beforeAll(async () => {
   const signUpRequest = world.tamper.sent.find((request) => request.path === '/api/accounts');
   aliceSignUp = JSON.parse(String(signUpRequest?.body)) as Record<string, unknown>;
   await newPerson(world, 'bob@example.org');
-  const rows = world.server.state.storage.sqlite
-    .prepare('SELECT id, wrapped_private_bundle AS wrapped, recovery_wrapped_private_bundle AS recoveryWrapped, public_bundle AS publicBundle FROM accounts')
-    .all() as { id: string; wrapped: Uint8Array; recoveryWrapped: Uint8Array; publicBundle: Uint8Array }[];
+  const { read, tables: { accounts } } = world.server.state.storage;
+  const rows = await read.select({
+    id: accounts.id, wrapped: accounts.wrappedPrivateBundle, recoveryWrapped: accounts.recoveryWrappedPrivateBundle, publicBundle: accounts.publicBundle,
+  }).from(accounts);
   stored = Object.fromEntries(rows.map((row) => [row.id, row]));
 });
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 beforeEach(() => { world.tamper.reset(); });
+
+/** alice's accounts row, every column, as the server stores it. */
+function aliceStored() {
+  const { read, tables: { accounts } } = world.server.state.storage;
+  return read.select().from(accounts).where(eq(accounts.id, 'alice@example.org'));
+}
 
 function bobs(field: 'wrapped' | 'recoveryWrapped' | 'publicBundle'): () => Uint8Array {
   return () => (stored['bob@example.org']?.[field] ?? new Uint8Array(0)).slice();
@@ -97,8 +105,8 @@ describe('ATK-02 nothing server-chosen is decrypted and echoed', () => {
     expect(world.tamper.calls()).toEqual(LOGIN_CALLS);
     const sent = JSON.parse(String(world.tamper.sent[1]?.body)) as Record<string, unknown>;
     expect(Object.keys(sent).sort()).toEqual(['accountId', 'authKey', 'tokenDelivery']);
-    const row = world.server.state.storage.sqlite.prepare('SELECT kdf_salt AS salt FROM accounts WHERE id = ?').get('alice@example.org') as { salt: Uint8Array };
-    const keys = await deriveAccountKeys(PASSWORD, { ...DEFAULT_KDF, salt: new Uint8Array(row.salt) });
+    const [row] = await aliceStored();
+    const keys = await deriveAccountKeys(PASSWORD, { ...DEFAULT_KDF, salt: new Uint8Array(row?.kdfSalt ?? []) });
     expect(sent.authKey).toBe(toBase64url(keys.authKey));
     expect(sent.authKey).toBe(aliceAuthKey);
     expect(JSON.stringify(world.tamper.sent)).not.toContain(toBase64url(keys.keyEncryptionKey));
@@ -196,19 +204,20 @@ describe('ATK-28 account enumeration', () => {
 });
 
 describe('ATK-27 offline guessing from what the server stores', () => {
-  it('ATK-27 sign-up sends Argon2id parameters at the floor or above and an auth key the server keeps only as a salted hash', () => {
+  it('ATK-27 sign-up sends Argon2id parameters at the floor or above and an auth key the server keeps only as a salted hash', async () => {
     expect(aliceSignUp.kdf).toMatchObject({ algorithm: 'argon2id13', memoryKiB: DEFAULT_KDF.memoryKiB, iterations: DEFAULT_KDF.iterations, parallelism: 1 });
     expect(aliceSignUp.authKey).toBe(aliceAuthKey);
     const authKey = Buffer.from(fromBase64url(aliceAuthKey));
     const recoveryAuthKey = Buffer.from(fromBase64url(String(aliceSignUp.recoveryAuthKey)));
-    const row = world.server.state.storage.sqlite.prepare('SELECT * FROM accounts WHERE id = ?').get('alice@example.org') as Record<string, unknown>;
-    const stored = Object.values(row).filter((value): value is Uint8Array => value instanceof Uint8Array).map((value) => Buffer.from(value));
+    const [row] = await aliceStored();
+    if (row === undefined) throw new Error('alice is not stored');
+    const stored = Object.values(row).filter((value): value is Buffer => value instanceof Uint8Array).map((value) => Buffer.from(value));
     expect(stored.length).toBeGreaterThanOrEqual(6);
     for (const value of stored) {
       expect(value.includes(authKey)).toBe(false);
       expect(value.includes(recoveryAuthKey)).toBe(false);
     }
-    expect(Buffer.from(row.auth_key_hash as Uint8Array)).toHaveLength(32);
+    expect(Buffer.from(row.authKeyHash)).toHaveLength(32);
   });
 
   it('ATK-27 a common, short or id-based password is refused before anything is derived or sent, at sign-up, change and recovery', async () => {

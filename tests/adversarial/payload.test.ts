@@ -30,7 +30,7 @@ beforeAll(async () => {
   small = await uploadHonestly(world, alice, state, SMALL);
 });
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 beforeEach(() => { world.tamper.reset(); });
 
 /** Where sealed chunk `index` starts in the payload blob. */

@@ -6,6 +6,7 @@
 // file key from an allowed writer's envelope matches the signed commitment. Whatever fails, no payload is
 // even requested and nothing is written.
 import { documentPayloadLength } from '../../crypto/document.ts';
+import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downloadDocument, listDocuments } from '../../client/core/documents.ts';
 import { newDocumentId } from '../../client/core/upload.ts';
@@ -56,7 +57,7 @@ beforeAll(async () => {
   await listDocuments(world.api(bob), bob.account, bobState);
 });
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 beforeEach(() => { world.tamper.reset(); });
 
 function recordedJson(name: string): DocumentVersionResponse {
@@ -234,7 +235,8 @@ describe('records moved between vaults, and sizes', () => {
     const seen = ['short', 'long'].map((name) => recordedJson(name));
     expect(new Set(seen.map((version) => version.payloadSize)).size).toBe(1);
     expect(new Set(seen.map((version) => fromBase64url(version.metadata).length)).size).toBe(1);
-    const stored = world.server.state.storage.sqlite.prepare('SELECT payload_size AS size FROM document_versions WHERE document_id IN (?, ?)').all(short, long) as { size: number }[];
+    const { read, tables: { documentVersions } } = world.server.state.storage;
+    const stored = await read.select({ size: documentVersions.payloadSize }).from(documentVersions).where(inArray(documentVersions.documentId, [short, long]));
     expect(stored.map((row) => row.size)).toEqual([seen[0]?.payloadSize, seen[0]?.payloadSize]);
   });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   await uploadHonestly(world, alice, aliceState, content(600, 1), { metadata: { title: 'Ordonnance' } });
 }, 60_000);
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 beforeEach(() => { world.tamper.reset(); });
 
 async function share(inviteId: string): Promise<string> {

@@ -58,7 +58,7 @@ beforeAll(async () => {
   await uploadHonestly(world, alice, aliceState, content(600, 1), { as: actingAs(alice.account, record), metadata: { title: 'Carnet de vaccination' } });
 }, 60_000);
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 beforeEach(() => { world.tamper.reset(); });
 
 describe('records of relatives under a malicious server', () => {

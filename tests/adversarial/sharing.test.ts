@@ -60,7 +60,7 @@ beforeAll(async () => {
   await uploadHonestly(world, alice, aliceState, content(800, 2), { metadata: { title: 'Radio', category: IMAGING } });
 }, 60_000);
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 beforeEach(() => { world.tamper.reset(); });
 
 function doctorLists(...mutations: Mutation[]): Promise<string> {

@@ -46,7 +46,7 @@ beforeAll(async () => {
   expect(state.head?.sequence).toBe(4);
 });
 
-afterAll(() => { world.close(); });
+afterAll(() => world.close());
 beforeEach(() => { world.tamper.reset(); });
 
 /** Records the vault manifest and the listing as they are now, under `name`. */

@@ -60,10 +60,10 @@ beforeAll(async () => {
   documentId = (uploaded as { result: { documentId: string } }).result.documentId;
 });
 
-afterAll(() => {
+afterAll(async () => {
   Object.assign(globalThis, { fetch: realFetch });
   Reflect.deleteProperty(globalThis, 'self');
-  world.close();
+  await world.close();
 });
 
 describe('the crypto Worker', () => {

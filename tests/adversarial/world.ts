@@ -30,7 +30,8 @@ export interface World {
   api(person?: Person): ApiClient;
   /** Every request `person`'s clients sent since the world opened, as sent (before any tampering); never cleared. */
   sentBy(person: Person): readonly SentRequest[];
-  close(): void;
+  /** Closes the server's storage and removes its DATA_DIR. */
+  close(): Promise<void>;
 }
 
 export async function openWorld(): Promise<World> {
@@ -48,7 +49,7 @@ export async function openWorld(): Promise<World> {
     server, tamper,
     api: (person) => createApiClient(ORIGIN, { token: person?.token, fetch: person === undefined ? tamper.fetch : recording(person.accountId) }),
     sentBy: (person) => logOf(person.accountId),
-    close: () => { server.close(); },
+    close: () => server.close(),
   };
 }
 

@@ -1,7 +1,8 @@
 // Real storage for the audit tests: the real app (createApp, through app.request) on a throwaway DATA_DIR,
 // driven by the real client core, so the payloads are real ciphertext and the manifests real signatures.
 // Canaries are planted where a leak would show: file bytes, title, file name, author. Each seeded-leak
-// case works on its own copy of the clean DATA_DIR.
+// case works on its own copy of the clean DATA_DIR. The audit tests read DATA_DIR/vault.sqlite3 as an
+// operator would, with their own SQLite connection: they run on SQLite only.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { downloadDocument, listDocuments } from '../../client/core/documents.ts'
 import { accessHistory } from '../../client/core/history.ts';
 import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
-import { ORIGIN, startServer } from '../integration/harness.ts';
+import { ORIGIN, startServer, type TestServer } from '../integration/harness.ts';
 
 export const CANARIES = {
   content: 'CANARY-CONTENT-5f2c9e1a-hemoglobine',
@@ -25,6 +26,11 @@ export interface CleanStorage {
   remove(): void;
 }
 
+/** The audit tests open DATA_DIR/vault.sqlite3 themselves: a server on PostgreSQL has no such file. */
+export function assertSqlite(server: TestServer): void {
+  if (server.state.storage.engine !== 'sqlite') throw new Error('the audit tests read DATA_DIR/vault.sqlite3: SQLite only');
+}
+
 function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
   return new ReadableStream({ start: (controller) => { controller.enqueue(bytes); controller.close(); } });
 }
@@ -36,6 +42,7 @@ function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
  */
 export async function buildCleanStorage(): Promise<CleanStorage> {
   const server = await startServer();
+  assertSqlite(server);
   const fetch: FetchLike = async (url, init) => server.app.request(url, init);
   const client = createApiClient(ORIGIN, { fetch });
   await signUp(client, 'patient@example.org', 'correct horse battery staple');
@@ -56,7 +63,7 @@ export async function buildCleanStorage(): Promise<CleanStorage> {
   await accessHistory(client, account, state);
   const again = await downloadDocument(client, account, state, first.documentId);
   await new Response(again.stream).arrayBuffer();
-  server.close(true);
+  await server.close(true);
   return { dataDir: server.dataDir, vaultId: account.vaultId, remove: () => { rmSync(server.dataDir, { recursive: true, force: true }); } };
 }
 

@@ -2,6 +2,7 @@
 // the versions its manager adds and its history checkpoint with its own key (vaults.public_bundle), so the
 // audit must check those against the record's bundle, not the creator's account; a pending contribution
 // is outside the signed manifest. Clean storage: no error. A record bundle swapped for another: an error.
+// SQLite only: the tampering is done straight in DATA_DIR/vault.sqlite3, as an operator on disk would.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { uploadDocument } from '../../client/core/upload.ts';
 import { generateIdentity, signPublicBundle } from '../../crypto/identity.ts';
 import { runAudit, type AuditReport } from '../../tools/audit/audit.ts';
 import { call, ORIGIN, randomB64, startServer, type TestServer } from '../integration/harness.ts';
+import { assertSqlite } from './fixture.ts';
 
 let server: TestServer;
 let account: UnlockedAccount;
@@ -31,6 +33,7 @@ const errorsOf = (report: AuditReport) => report.findings.filter((finding) => fi
 
 beforeAll(async () => {
   server = await startServer({}, undefined, Date.now());
+  assertSqlite(server);
   const client = api();
   await signUp(client, 'maman@example.org', 'cheval correct agrafe batterie');
   account = await logIn(client, 'maman@example.org', 'cheval correct agrafe batterie');
@@ -45,10 +48,10 @@ beforeAll(async () => {
   const download = await downloadDocument(api(), acting, state, documentId);
   await new Response(download.stream).arrayBuffer();
   await accessHistory(api(), acting, state);
-  server.state.storage.checkpoint();
+  await server.state.storage.checkpoint();
 }, 60_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('vault-audit and managed records', () => {
   it('a record signed by its own key, with a checkpoint: no error', async () => {

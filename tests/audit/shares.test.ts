@@ -3,6 +3,7 @@
 // operator could do on disk (issue 5, ATK-20 and ATK-21 as the storage shows them) is an error the
 // audit names: a grant for someone the owner never listed, a grant list whose bytes were changed, a wrap
 // the signed list does not name, and a grant-key envelope re-signed by another key.
+// SQLite only: the tampering is done straight in DATA_DIR/vault.sqlite3, as an operator on disk would.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import { runAudit, type AuditReport } from '../../tools/audit/audit.ts';
 import { ORIGIN, startServer, type TestServer } from '../integration/harness.ts';
+import { assertSqlite } from './fixture.ts';
 
 const PASSWORD = 'cheval correct agrafe batterie';
 const CANARIES = { content: 'CANARY-SHARED-CONTENT-0b7e31', title: 'CANARY-SHARED-TITLE-51c2aa', fileName: 'CANARY-SHARED-FILE-9d04.txt' };
@@ -62,6 +64,7 @@ async function auditTampered(change: (db: Database.Database) => void): Promise<s
 
 beforeAll(async () => {
   server = await startServer({}, undefined, Date.now());
+  assertSqlite(server);
   const patient = await person('patiente@example.org', 'patient');
   const doctor = await person('docteur@example.org', 'practitioner');
   await person('autre@example.org', 'patient');
@@ -82,10 +85,10 @@ beforeAll(async () => {
   await listSharedWithMe(api(doctor.accountId), doctor, doctorPins, doctorState);
   const download = await openSharedPayload(api(doctor.accountId), doctor, doctorPins, doctorState, { grantId, documentId });
   await new Response(download.stream).arrayBuffer();
-  server.state.storage.checkpoint();
+  await server.state.storage.checkpoint();
 }, 60_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('vault-audit over a shared vault', () => {
   it('ATK-34 a share and a practitioner read: every grant verified, no error, no canary', async () => {

@@ -1,5 +1,6 @@
 // The audit tool over storage the real app wrote: clean storage passes (exit 0, zero canary hits); each
-// seeded leak fails with the finding that names it and where.
+// seeded leak fails with the finding that names it and where. SQLite only: the leaks are seeded straight in
+// DATA_DIR/vault.sqlite3 and its WAL, as an operator on disk would (buildCleanStorage asserts the engine).
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

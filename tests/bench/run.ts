@@ -35,6 +35,7 @@ const SECTIONS: readonly [string, Section][] = [
   ['Chromium', (results) => runBrowser(results)],
   ['web app (Chromium + server)', (results) => runWebApp(results)],
   ['load (SQLite)', (results) => runLoad(results, 'sqlite')],
+  ['load (PostgreSQL)', (results) => runLoad(results, 'postgres')],
 ];
 
 const sectionLog: string[] = [];

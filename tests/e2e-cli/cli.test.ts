@@ -69,7 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  state.storage.close();
+  await state.storage.close();
   rmSync(work, { recursive: true, force: true });
 });
 

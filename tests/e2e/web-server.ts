@@ -47,7 +47,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
     reported,
     close: async () => {
       await new Promise<void>((done) => server.close(() => { done(); }));
-      state?.storage.close();
+      await state?.storage.close();
       rmSync(outDir, { recursive: true, force: true });
       if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
     },

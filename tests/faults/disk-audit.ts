@@ -1,5 +1,7 @@
 // What DATA_DIR must look like, read straight from the files (the database opened read-only, the blob
-// folders listed), with no server code in between.
+// folders listed), with no server code in between. The synchronous functions read DATA_DIR/vault.sqlite3;
+// auditStoredAfterSweep and storedCounts read PostgreSQL instead when given its URL (there, PostgreSQL
+// answers for its own pages: no integrity_check).
 //   - always, even right after a SIGKILL: PRAGMA integrity_check is "ok", every committed version's blob
 //     exists, published or still temporary (the start-up sweep rolls the latter forward), and every live
 //     upload has its temporary blob (so it can resume);
@@ -7,6 +9,7 @@
 //     temporaries of live uploads, and blobs/ exactly the blobs of committed versions, plus any queued for
 //     deletion.
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,29 +26,68 @@ interface DiskState {
   strays: string[];
 }
 
-function readDisk(dataDir: string): DiskState {
+interface RowState {
+  integrity: string;
+  versionBlobs: Set<string>;
+  uploadBlobs: Set<string>;
+  pendingBlobs: Set<string>;
+}
+
+function readSqliteRows(dataDir: string): RowState {
   const db = new Database(join(dataDir, 'vault.sqlite3'), { readonly: true, fileMustExist: true });
   try {
     const column = (sql: string) => new Set((db.prepare(sql).pluck().all() as string[]));
-    const integrity = (db.prepare('PRAGMA integrity_check').pluck().all() as string[]).join('; ');
-    const state = {
-      integrity,
+    return {
+      integrity: (db.prepare('PRAGMA integrity_check').pluck().all() as string[]).join('; '),
       versionBlobs: column('SELECT blob_id FROM document_versions'),
       uploadBlobs: column('SELECT blob_id FROM uploads'),
       pendingBlobs: column('SELECT blob_id FROM pending_blob_deletions'),
     };
-    const blobs = join(dataDir, 'blobs');
-    const finalNames = readdirSync(blobs).filter((name) => name !== 'tmp');
-    const tempNames = readdirSync(join(blobs, 'tmp'));
-    return {
-      ...state,
-      published: new Set(finalNames.filter((name) => BLOB_NAME.test(name))),
-      temporary: new Set(tempNames.filter((name) => BLOB_NAME.test(name))),
-      strays: [...finalNames, ...tempNames.map((name) => `tmp/${name}`)].filter((name) => !BLOB_NAME.test(name.replace(/^tmp\//, ''))),
-    };
   } finally {
     db.close();
   }
+}
+
+async function readPgRows(databaseUrl: string): Promise<RowState> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const column = async (sql: string) => new Set((await client.query<{ blob_id: string }>(sql)).rows.map((row) => row.blob_id));
+    return {
+      integrity: 'ok',
+      versionBlobs: await column('SELECT blob_id FROM document_versions'),
+      uploadBlobs: await column('SELECT blob_id FROM uploads'),
+      pendingBlobs: await column('SELECT blob_id FROM pending_blob_deletions'),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+function withBlobFolders(dataDir: string, rows: RowState): DiskState {
+  const blobs = join(dataDir, 'blobs');
+  const finalNames = readdirSync(blobs).filter((name) => name !== 'tmp');
+  const tempNames = readdirSync(join(blobs, 'tmp'));
+  return {
+    ...rows,
+    published: new Set(finalNames.filter((name) => BLOB_NAME.test(name))),
+    temporary: new Set(tempNames.filter((name) => BLOB_NAME.test(name))),
+    strays: [...finalNames, ...tempNames.map((name) => `tmp/${name}`)].filter((name) => !BLOB_NAME.test(name.replace(/^tmp\//, ''))),
+  };
+}
+
+function readDisk(dataDir: string): DiskState {
+  return withBlobFolders(dataDir, readSqliteRows(dataDir));
+}
+
+/** Where a server kept its state: DATA_DIR, and PostgreSQL's URL when the rows are there. */
+export interface StoredState {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
+async function readStored(stored: StoredState): Promise<DiskState> {
+  return stored.databaseUrl === undefined ? readDisk(stored.dataDir) : withBlobFolders(stored.dataDir, await readPgRows(stored.databaseUrl));
 }
 
 const without = (items: Set<string>, others: Set<string>) => [...items].filter((item) => !others.has(item)).sort();
@@ -64,7 +106,15 @@ export function auditAfterCrash(dataDir: string): string[] {
 
 /** Problems in a DATA_DIR after the start-up sweep, with no request running; empty when there are none. */
 export function auditAfterSweep(dataDir: string): string[] {
-  const disk = readDisk(dataDir);
+  return sweepProblems(readDisk(dataDir));
+}
+
+/** auditAfterSweep on either engine. */
+export async function auditStoredAfterSweep(stored: StoredState): Promise<string[]> {
+  return sweepProblems(await readStored(stored));
+}
+
+function sweepProblems(disk: DiskState): string[] {
   const problems: string[] = [];
   if (disk.integrity !== 'ok') problems.push(`integrity_check: ${disk.integrity}`);
   for (const id of without(disk.temporary, disk.uploadBlobs)) problems.push(`orphan temporary blob: ${id}`);
@@ -83,7 +133,17 @@ export function unpublishedCommits(dataDir: string): number {
 }
 
 /** Counts, for the test's report line. */
-export function diskCounts(dataDir: string): { versions: number; uploads: number; temporary: number; published: number } {
-  const disk = readDisk(dataDir);
+export function diskCounts(dataDir: string): DiskCounts {
+  return countsOf(readDisk(dataDir));
+}
+
+/** diskCounts on either engine. */
+export async function storedCounts(stored: StoredState): Promise<DiskCounts> {
+  return countsOf(await readStored(stored));
+}
+
+export interface DiskCounts { versions: number; uploads: number; temporary: number; published: number }
+
+function countsOf(disk: DiskState): DiskCounts {
   return { versions: disk.versionBlobs.size, uploads: disk.uploadBlobs.size, temporary: disk.temporary.size, published: disk.published.size };
 }

@@ -8,6 +8,8 @@
 //     sweep), blobs/tmp holds only temporaries of live uploads, and blobs/ exactly the committed blobs.
 // FAULT_ROUNDS sets the number of kills (default 12); FAULT_SEED replays a sequence of choices (timing still
 // varies from run to run, so a replay hits nearby points, not the same ones).
+// SQLite only: the crash checks read DATA_DIR/vault.sqlite3 straight from disk (disk-audit.ts), so the
+// spawned servers must not inherit a DATABASE_URL.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -163,6 +165,7 @@ function clientFor(url: string, token: string | undefined): ApiClient {
 
 beforeAll(async () => {
   console.log(`faults/sigkill: seed ${String(SEED)}, ${String(ROUNDS)} kills (FAULT_SEED, FAULT_ROUNDS)`);
+  if (process.env.DATABASE_URL !== undefined) throw new Error('faults/sigkill audits DATA_DIR/vault.sqlite3: run it without DATABASE_URL');
   server = await startServer(dataDir, staticDir);
   api = clientFor(server.url, undefined);
   await signUp(api, ACCOUNT, PASSWORD);

@@ -6,14 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import type { BlobStore, ByteRange } from '../../server/storage/blob-store.ts';
 import { storageFaultOf } from '../../server/storage/storage-fault.ts';
-import { uploads } from '../../server/storage/schema.ts';
 import { API_ERROR_STATUS } from '../../shared/errors.ts';
 import {
-  beginUpload, call, commitBody, currentSequence, errorCode, newAccount, putChunk, randomB64, snapshot, startServer,
+  beginUpload, call, commitBody, currentSequence, errorCode, newAccount, putChunk, randomB64, snapshotState, startServer,
   type TestAccount, type TestServer,
 } from '../integration/harness.ts';
 
@@ -81,9 +81,7 @@ beforeEach(async () => {
   alice = await newAccount(server, 'alice@example.test');
   reported.length = 0;
 });
-afterEach(() => {
-  server.close();
-});
+afterEach(() => server.close());
 
 const uploadPath = (uploadId: string) => `/api/vaults/${alice.vaultId}/uploads/${uploadId}`;
 
@@ -93,10 +91,16 @@ async function uploadRow(uploadId: string) {
   return (await response.json()) as { received: number; size: number };
 }
 
-function tempBlobSize(uploadId: string): number {
-  const row = server.state.storage.db.select().from(uploads).all().find((entry) => entry.id === uploadId);
+/** Where the upload's temporary blob is, from its stored row. */
+async function tempBlobPath(uploadId: string): Promise<string> {
+  const { read, tables: { uploads } } = server.state.storage;
+  const [row] = await read.select({ blobId: uploads.blobId }).from(uploads).where(eq(uploads.id, uploadId));
   if (row === undefined) throw new Error('no upload row');
-  return statSync(join(server.dataDir, 'blobs', 'tmp', row.blobId)).size;
+  return join(server.dataDir, 'blobs', 'tmp', row.blobId);
+}
+
+async function tempBlobSize(uploadId: string): Promise<number> {
+  return statSync(await tempBlobPath(uploadId)).size;
 }
 
 async function commit(uploadId: string, documentId: string): Promise<Response> {
@@ -130,14 +134,14 @@ describe('a storage fault while a chunk is written', () => {
     const payload = new Uint8Array(randomBytes(SIZE));
     const uploadId = await beginUpload(server, alice, SIZE);
     expect((await putChunk(server, alice, uploadId, payload, 0, CHUNK - 1)).status).toBe(200);
-    const before = snapshot(server);
+    const before = await snapshotState(server);
 
     disk.fault = { step: 'writeTemp', code: errno };
     const failed = await putChunk(server, alice, uploadId, payload, CHUNK, 2 * CHUNK - 1);
     expect([failed.status, await errorCode(failed)]).toEqual([API_ERROR_STATUS[code as 'INSUFFICIENT_STORAGE'], code]);
-    expect(snapshot(server)).toBe(before);
+    expect(await snapshotState(server)).toBe(before);
     expect((await uploadRow(uploadId)).received).toBe(CHUNK);
-    expect(tempBlobSize(uploadId)).toBe(CHUNK);
+    expect(await tempBlobSize(uploadId)).toBe(CHUNK);
     expect(reported).toHaveLength(1);
 
     disk.fault = null;
@@ -151,15 +155,13 @@ describe('a storage fault while a chunk is written', () => {
   it('a real ENOSPC from the kernel (the temporary blob on /dev/full) through the real store: 507, and nothing else changes', async () => {
     const payload = new Uint8Array(randomBytes(SIZE));
     const uploadId = await beginUpload(server, alice, SIZE);
-    const row = server.state.storage.db.select().from(uploads).all().find((entry) => entry.id === uploadId);
-    if (row === undefined) throw new Error('no upload row');
-    const tempPath = join(server.dataDir, 'blobs', 'tmp', row.blobId);
+    const tempPath = await tempBlobPath(uploadId);
     unlinkSync(tempPath);
     symlinkSync('/dev/full', tempPath);
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const failed = await putChunk(server, alice, uploadId, payload, 0, CHUNK - 1);
     expect([failed.status, await errorCode(failed)]).toEqual([507, 'INSUFFICIENT_STORAGE']);
-    expect(snapshot(server)).toBe(before);
+    expect(await snapshotState(server)).toBe(before);
     expect((await uploadRow(uploadId)).received).toBe(0);
   });
 });
@@ -169,23 +171,23 @@ describe('a storage fault at the other steps of an upload', () => {
     ['a full disk', 'ENOSPC', 507, 'INSUFFICIENT_STORAGE'],
     ['an unwritable blob folder', 'EACCES', 503, 'STORAGE_UNAVAILABLE'],
   ])('creating the temporary blob on %s: %s gives %i, and no upload row or file is left', async (_case, errno, status, code) => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     disk.fault = { step: 'createTemp', code: errno };
     const failed = await call(server, 'POST', `/api/vaults/${alice.vaultId}/uploads`, { token: alice.token, json: { size: SIZE } });
     expect([failed.status, await errorCode(failed)]).toEqual([status, code]);
-    expect(snapshot(server)).toBe(before);
+    expect(await snapshotState(server)).toBe(before);
   });
 
   it('an I/O error while sealing the blob at commit: 503, nothing committed, and the same commit succeeds later', async () => {
     const payload = new Uint8Array(randomBytes(SIZE));
     const uploadId = await beginUpload(server, alice, SIZE);
     expect((await putChunk(server, alice, uploadId, payload, 0, SIZE - 1)).status).toBe(200);
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     disk.fault = { step: 'sealTemp', code: 'EIO' };
     const documentId = randomB64(16);
     const failed = await commit(uploadId, documentId);
     expect([failed.status, await errorCode(failed)]).toEqual([503, 'STORAGE_UNAVAILABLE']);
-    expect(snapshot(server)).toBe(before);
+    expect(await snapshotState(server)).toBe(before);
     expect(await currentSequence(server, alice)).toBe(0);
 
     disk.fault = null;

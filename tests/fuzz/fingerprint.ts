@@ -1,10 +1,12 @@
 // Whether a request changed anything: what the harness snapshot covers (every row of every table, every
 // blob file), digested per table rather than printed so that thousands of requests stay fast, plus the
-// size of each blob file (a refused chunk must not grow its temporary file).
+// size of each blob file (a refused chunk must not grow its temporary file). The rows are read through the
+// fuzzer's own connection to DATA_DIR/vault.sqlite3 (world.ts): SQLite only.
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestServer } from '../integration/harness.ts';
+import type Database from 'better-sqlite3';
+import type { World } from './world.ts';
 
 export interface Fingerprint {
   /** A digest of every table's rows, by table name. */
@@ -13,13 +15,13 @@ export interface Fingerprint {
   files: string;
 }
 
-type Sqlite = TestServer['state']['storage']['sqlite'];
+type Sqlite = Database.Database;
 
 interface Reader {
   tables: [name: string, rows: () => unknown[][]][];
-  totalChanges: () => number;
-  /** The last digest, and the connection's change count when it was taken. */
-  last?: { changes: number; tables: Map<string, string> };
+  changes: () => string;
+  /** The last digest, and the database's change mark when it was taken. */
+  last?: { changes: string; tables: Map<string, string> };
 }
 
 const readers = new WeakMap<Sqlite, Reader>();
@@ -29,13 +31,14 @@ function readerOf(sqlite: Sqlite): Reader {
   let reader = readers.get(sqlite);
   if (reader === undefined) {
     const names = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
-    const changes = sqlite.prepare('SELECT total_changes() AS changes');
+    const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+    const totalChanges = sqlite.prepare('SELECT total_changes()').pluck();
     reader = {
       tables: names.map(({ name }) => {
         const statement = sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw();
         return [name, () => statement.all() as unknown[][]];
       }),
-      totalChanges: () => (changes.get() as { changes: number }).changes,
+      changes: () => `${String(dataVersion.get())}:${String(totalChanges.get())}`,
     };
     readers.set(sqlite, reader);
   }
@@ -43,12 +46,13 @@ function readerOf(sqlite: Sqlite): Reader {
 }
 
 /**
- * The digest of every table is reused while the connection (the app's only one) has made no change:
- * total_changes() counts every row written, even a write rolled back or one that rewrote a same value.
+ * The digest of every table is reused while the database has not changed: data_version moves when another
+ * connection (the server's) commits, total_changes() when this one writes (restoreWorld), even a write that
+ * rewrote a same value.
  */
 function tableDigests(sqlite: Sqlite): Map<string, string> {
   const reader = readerOf(sqlite);
-  const changes = reader.totalChanges();
+  const changes = reader.changes();
   if (reader.last?.changes === changes) return reader.last.tables;
   const tables = new Map<string, string>();
   for (const [name, rows] of reader.tables) {
@@ -66,11 +70,11 @@ function tableDigests(sqlite: Sqlite): Map<string, string> {
   return tables;
 }
 
-export function fingerprint(server: TestServer): Fingerprint {
-  const blobs = join(server.dataDir, 'blobs');
+export function fingerprint(world: World): Fingerprint {
+  const blobs = join(world.server.dataDir, 'blobs');
   const names = [...readdirSync(blobs).filter((name) => name !== 'tmp'), ...readdirSync(join(blobs, 'tmp')).map((name) => `tmp/${name}`)].sort();
   const files = names.map((name) => `${name}:${String(statSync(join(blobs, name)).size)}`).join(',');
-  return { tables: tableDigests(server.state.storage.sqlite), files };
+  return { tables: tableDigests(world.database), files };
 }
 
 /** Names of the tables whose rows differ, plus 'blobs' when the blob files differ. */

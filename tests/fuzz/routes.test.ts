@@ -30,10 +30,10 @@ function count(route: RouteSpec, answer: string): void {
 /** Sends one fuzzed request; returns the problems found and whether it used the world up. */
 async function probe(world: World, route: RouteSpec, fuzz: FuzzCase): Promise<{ problems: string[]; spent: boolean; summary: string }> {
   const built = buildRequest(world, route, fuzz);
-  const before = fingerprint(world.server);
+  const before = fingerprint(world);
   const response = await world.server.app.request(built.request);
   const text = await response.text();
-  const after = fingerprint(world.server);
+  const after = fingerprint(world);
   requests += 1;
   count(route, response.status >= 400 && built.method !== 'HEAD' ? `${String(response.status)} ${text}` : String(response.status));
   const problems = violations({ route, fuzz, method: built.method, target: built.target, status: response.status, text, before, after });
@@ -46,8 +46,8 @@ describe('fuzzing every route', () => {
   beforeAll(async () => {
     world = await seedWorld();
   });
-  afterAll(() => {
-    disposeWorld(world);
+  afterAll(async () => {
+    await disposeWorld(world);
     console.info(`fuzz: ${String(requests)} requests, seed ${String(SEED)}, ${String(RUNS)} runs per route`);
     if (process.env.FUZZ_STATS !== undefined) for (const [route, counts] of seen) console.info(route, Object.fromEntries(counts));
   });
@@ -59,19 +59,19 @@ describe('fuzzing every route', () => {
 
   it('sees a write in the database and in the blob store, no change from a read, and restores the seeded state', async () => {
     restoreWorld(world);
-    const start = fingerprint(world.server);
+    const start = fingerprint(world);
     expect((await call(world.server, 'GET', '/api/vaults', { token: world.alice.token })).status).toBe(200);
-    expect(changedParts(start, fingerprint(world.server))).toEqual([]);
+    expect(changedParts(start, fingerprint(world))).toEqual([]);
     const manifest = { vaultManifest: { sequence: manifestSequenceOf(world, world.alice) + 1, manifest: randomB64(10) } };
     expect((await call(world.server, 'PUT', `/api/vaults/${world.alice.vaultId}/manifest`, { token: world.alice.token, json: manifest })).status).toBe(204);
-    expect(changedParts(start, fingerprint(world.server))).toEqual(['vaults']);
-    const beforeChunk = fingerprint(world.server);
+    expect(changedParts(start, fingerprint(world))).toEqual(['vaults']);
+    const beforeChunk = fingerprint(world);
     const chunk = validChunk(world);
     const path = `/api/vaults/${world.alice.vaultId}/uploads/${world.partialUploadId}`;
     expect((await call(world.server, 'PUT', path, { token: world.alice.token, body: chunk.bytes, headers: { 'content-range': chunk.contentRange } })).status).toBe(200);
-    expect(changedParts(beforeChunk, fingerprint(world.server))).toEqual(['uploads', 'blobs']);
+    expect(changedParts(beforeChunk, fingerprint(world))).toEqual(['uploads', 'blobs']);
     restoreWorld(world);
-    expect(changedParts(start, fingerprint(world.server))).toEqual([]);
+    expect(changedParts(start, fingerprint(world))).toEqual([]);
     expect((await call(world.server, 'GET', '/api/sessions/current', { token: world.alice.token })).status).toBe(200);
   });
 
@@ -94,12 +94,12 @@ describe('fuzzing every route', () => {
     const method = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS');
     const property = fc.asyncProperty(prefix, segment, method, async (start, text, verb) => {
       const path = `${start.replace('VAULT', world.alice.vaultId).replace('DOC', world.documentId)}zz-${encodeSegment(text)}`;
-      const before = fingerprint(world.server);
+      const before = fingerprint(world);
       const response = await world.server.app.request(new Request(`${ORIGIN}${path}`, { method: verb, headers: { authorization: `Bearer ${world.alice.token}` } }));
       const body: unknown = verb === 'HEAD' ? null : await response.json();
       requests += 1;
       expect({ status: response.status, body }).toEqual({ status: 404, body: verb === 'HEAD' ? null : { error: { code: 'NOT_FOUND' } } });
-      expect(changedParts(before, fingerprint(world.server))).toEqual([]);
+      expect(changedParts(before, fingerprint(world))).toEqual([]);
     });
     await fc.assert(property, { numRuns: RUNS * 2, seed: SEED - 1 });
   });

@@ -1,17 +1,21 @@
 // The state every fuzzed request runs against: a real app with two accounts, a committed document each, a
 // partial and a complete upload, a bearer token for each account and a cookie session for the first. It
 // is seeded once, copied aside, and restored from that copy (same ids, same tokens) after a request that
-// used it up.
+// used it up. SQLite only: the copy is of DATA_DIR, and the fuzzer reads and restores DATA_DIR/vault.sqlite3
+// through a connection of its own, beside the server's.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { generateIdentity, signPublicBundle } from '../../crypto/identity.ts';
 import { toBase64url } from '../../shared/binary.ts';
 import { beginUpload, call, newAccount, putChunk, randomB64, startServer, uploadDocument, type TestAccount, type TestServer } from '../integration/harness.ts';
 
 export interface World {
   server: TestServer;
+  /** The fuzzer's own connection to DATA_DIR/vault.sqlite3: reads committed rows, and restores them. */
+  database: Database.Database;
   /** A copy of DATA_DIR as seeded. */
   template: string;
   alice: TestAccount;
@@ -46,6 +50,7 @@ export const PAYLOAD_SIZE = 64;
 
 export async function seedWorld(): Promise<World> {
   const server = await startServer();
+  if (server.state.storage.engine !== 'sqlite') throw new Error('the fuzzer copies and restores DATA_DIR/vault.sqlite3: SQLite only');
   const alice = await newAccount(server, 'alice@example.test');
   const bob = await newAccount(server, 'bob@example.test');
   const documentId = await uploadDocument(server, alice, { payload: new Uint8Array(randomBytes(PAYLOAD_SIZE)) });
@@ -69,11 +74,12 @@ export async function seedWorld(): Promise<World> {
   const doctorInviteId = await seedInvite(server, doctor, await seedRecord(server, doctor));
   // Bob accepted a share invite of Alice's vault: the route table's grant to him is allowed.
   await seedInvite(server, alice, alice.vaultId, bob, 'share');
-  server.state.storage.checkpoint();
+  await server.state.storage.checkpoint();
   const template = mkdtempSync(join(tmpdir(), 'coffre-fuzz-'));
   cpSync(server.dataDir, template, { recursive: true });
+  const database = new Database(join(server.dataDir, 'vault.sqlite3'));
   return {
-    server, template, alice, bob, aliceCookie, documentId, bobDocumentId, partialUploadId, completeUploadId, bobUploadId, doctor, grantId,
+    server, database, template, alice, bob, aliceCookie, documentId, bobDocumentId, partialUploadId, completeUploadId, bobUploadId, doctor, grantId,
     contributionId, contributionUploadId, recordId, openInviteId, acceptedInviteId, doctorInviteId,
   };
 }
@@ -131,21 +137,22 @@ async function seedGrant(server: TestServer, owner: TestAccount, recipient: Test
 }
 
 export function settingsSequenceOf(world: World): number {
-  const row = world.server.state.storage.sqlite.prepare('SELECT settings_sequence AS sequence FROM vaults WHERE id = ?').get(world.alice.vaultId) as { sequence: number } | undefined;
+  const row = world.database.prepare('SELECT settings_sequence AS sequence FROM vaults WHERE id = ?').get(world.alice.vaultId) as { sequence: number } | undefined;
   return row?.sequence ?? 0;
 }
 
 export function grantListSequenceOf(world: World): number {
-  const row = world.server.state.storage.sqlite.prepare('SELECT list_sequence AS sequence FROM grants WHERE id = ?').get(world.grantId) as { sequence: number } | undefined;
+  const row = world.database.prepare('SELECT list_sequence AS sequence FROM grants WHERE id = ?').get(world.grantId) as { sequence: number } | undefined;
   return row?.sequence ?? 0;
 }
 
 /**
  * Back to the seeded state in place (same app, same ids, same tokens): every table refilled from the
- * template's database in one transaction, and the blob folders made equal to the template's.
+ * template's database in one transaction, and the blob folders made equal to the template's. Called
+ * between requests, when the server holds no transaction open.
  */
 export function restoreWorld(world: World): void {
-  const { sqlite } = world.server.state.storage;
+  const sqlite = world.database;
   const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(({ name }) => name);
   sqlite.prepare('ATTACH DATABASE ? AS seed').run(join(world.template, 'vault.sqlite3'));
   sqlite.pragma('foreign_keys = OFF');
@@ -172,8 +179,9 @@ function mirrorFiles(source: string, target: string): void {
   for (const name of wanted) copyFileSync(join(source, name), join(target, name));
 }
 
-export function disposeWorld(world: World): void {
-  world.server.close();
+export async function disposeWorld(world: World): Promise<void> {
+  world.database.close();
+  await world.server.close();
   rmSync(world.template, { recursive: true, force: true });
 }
 
@@ -186,11 +194,11 @@ async function cookieLogin(server: TestServer, account: TestAccount): Promise<st
 
 /** Bytes received so far by an upload, read from the database (templates follow the live state). */
 export function receivedOf(world: World, uploadId: string): number {
-  const row = world.server.state.storage.sqlite.prepare('SELECT received FROM uploads WHERE id = ?').get(uploadId) as { received: number } | undefined;
+  const row = world.database.prepare('SELECT received FROM uploads WHERE id = ?').get(uploadId) as { received: number } | undefined;
   return row?.received ?? 0;
 }
 
 export function manifestSequenceOf(world: World, account: TestAccount): number {
-  const row = world.server.state.storage.sqlite.prepare('SELECT manifest_sequence AS sequence FROM vaults WHERE id = ?').get(account.vaultId) as { sequence: number } | undefined;
+  const row = world.database.prepare('SELECT manifest_sequence AS sequence FROM vaults WHERE id = ?').get(account.vaultId) as { sequence: number } | undefined;
   return row?.sequence ?? 0;
 }

@@ -71,7 +71,7 @@ beforeAll(async () => {
   expect(bobBlobs.length).toBeGreaterThanOrEqual(1);
 }, 60_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('recoverAccount', () => {
   it('rejects words that are not 24 words of the list with RECOVERY_PHRASE_INVALID before any request', async () => {

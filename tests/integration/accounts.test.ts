@@ -1,5 +1,6 @@
 // Accounts through app.request: pre-login and sign-up that reveal nothing about who has an account
 // (ATK-28), login, throttling, password change, recovery, deletion of everything.
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeKdfParamsForUnknownAccount } from '../../crypto/password.ts';
 import { accountResponseSchema, preLoginResponseSchema, recoveryStartResponseSchema } from '../../shared/accounts.ts';
@@ -7,17 +8,15 @@ import { toBase64url } from '../../shared/binary.ts';
 import { loginResponseSchema } from '../../shared/sessions.ts';
 import { DEFAULT_POLICY } from '../../server/services/deps.ts';
 import { purgeExpired } from '../../server/storage/recovery.ts';
-import { loginThrottles } from '../../server/storage/schema.ts';
-import { call, errorCode, kdfParams, login, newAccount, randomB64, signUpBody, snapshot, startServer, uploadDocument, type TestServer } from './harness.ts';
+import { call, errorCode, kdfParams, login, newAccount, randomB64, signUpBody, snapshotState, startServer, uploadDocument, type TestServer } from './harness.ts';
+import { countRows } from './stored-rows.ts';
 
 let server: TestServer;
 
 beforeEach(async () => {
   server = await startServer();
 });
-afterEach(() => {
-  server.close();
-});
+afterEach(() => server.close());
 
 async function preLogin(accountId: string) {
   const response = await call(server, 'POST', '/api/accounts/pre-login', { json: { accountId } });
@@ -52,7 +51,7 @@ describe('pre-login (ATK-28)', () => {
 
   it('ATK-28 keeps the fake salt across a restart (the server secret is stored once in DATA_DIR)', async () => {
     const before = await preLogin('nobody@example.test');
-    server.close(true);
+    await server.close(true);
     server = await startServer({}, server.dataDir);
     expect((await preLogin('nobody@example.test')).body.kdf.salt).toBe(before.body.kdf.salt);
   });
@@ -74,7 +73,7 @@ describe('sign-up', () => {
 
   it('stores no auth key, only its verifier', async () => {
     const alice = await newAccount(server, 'alice@example.test');
-    const stored = snapshot(server);
+    const stored = await snapshotState(server);
     for (const secret of [alice.authKey, alice.recoveryAuthKey]) {
       const hex = Buffer.from(secret, 'base64url').toString('hex');
       expect(stored).not.toContain(hex);
@@ -83,13 +82,13 @@ describe('sign-up', () => {
   });
 
   it('refuses KDF parameters below the floor or above the ceiling (KDF_PARAMS_REJECTED), writing nothing', async () => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     for (const kdf of [{ ...kdfParams(), memoryKiB: 1024 }, { ...kdfParams(), iterations: 1 }, { ...kdfParams(), memoryKiB: 4_194_304 }, { ...kdfParams(), parallelism: 4 }]) {
       const response = await call(server, 'POST', '/api/accounts', { json: { ...signUpBody('weak@example.test'), kdf } });
       expect(response.status).toBe(400);
       expect(await errorCode(response)).toBe('KDF_PARAMS_REJECTED');
     }
-    expect(snapshot(server)).toBe(before);
+    expect(await snapshotState(server)).toBe(before);
   });
 
   it('ATK-28 limits sign-ups per address (429 after 20 in the window), alike for free and taken ids', async () => {
@@ -156,13 +155,14 @@ describe('login', () => {
   it('stores no IP address or account id in clear in its throttle rows, and purges them once stale', async () => {
     await call(server, 'POST', '/api/accounts', { json: signUpBody('carol@example.test'), headers: { 'x-test-address': '203.0.113.77' } });
     await loginWith('carol@example.test', randomB64(32), { 'x-test-address': '203.0.113.77' });
-    const keys = () => server.state.storage.db.select().from(loginThrottles).all().map((row) => row.key);
-    expect(keys().length).toBe(3); // sign-up per address, failure per account, failure per address
-    expect(keys().join(' ')).not.toMatch(/203\.0\.113\.77|carol/);
-    await purgeExpired(server.state.storage.db, server.state.blobs, server.clock.now + 23 * 3_600_000, DEFAULT_POLICY.sessionIdleMs);
-    expect(keys().length).toBe(3);
-    await purgeExpired(server.state.storage.db, server.state.blobs, server.clock.now + 25 * 3_600_000, DEFAULT_POLICY.sessionIdleMs);
-    expect(keys()).toEqual([]);
+    const { read, tables: { loginThrottles } } = server.state.storage;
+    const keys = async () => (await read.select({ key: loginThrottles.key }).from(loginThrottles)).map((row) => row.key);
+    expect(await keys()).toHaveLength(3); // sign-up per address, failure per account, failure per address
+    expect((await keys()).join(' ')).not.toMatch(/203\.0\.113\.77|carol/);
+    await purgeExpired(server.state.storage, server.state.blobs, server.clock.now + 23 * 3_600_000, DEFAULT_POLICY.sessionIdleMs);
+    expect(await keys()).toHaveLength(3);
+    await purgeExpired(server.state.storage, server.state.blobs, server.clock.now + 25 * 3_600_000, DEFAULT_POLICY.sessionIdleMs);
+    expect(await keys()).toEqual([]);
   });
 });
 
@@ -182,11 +182,13 @@ describe('password change and recovery', () => {
 
   it('refuses a password change with a wrong current key (401) and changes nothing', async () => {
     const alice = await newAccount(server, 'alice@example.test');
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const change = { currentAuthKey: randomB64(32), authKey: randomB64(32), kdf: kdfParams(), wrappedPrivateBundle: randomB64(200) };
     expect((await call(server, 'PUT', '/api/accounts/me/password', { token: alice.token, json: change })).status).toBe(401);
-    const after = snapshot(server);
-    expect(after.replace(/"login_throttles",\[[^\]]*\]/, '')).toBe(before.replace(/"login_throttles",\[[^\]]*\]/, ''));
+    const after = await snapshotState(server);
+    // The failure is counted (login throttles); nothing else changes.
+    const withoutThrottles = (state: string) => state.replace(/"login_throttles",\[[^\]]*\]/, '');
+    expect(withoutThrottles(after)).toBe(withoutThrottles(before));
   });
 
   it('recovers with the recovery auth key: the recovery bundle, then new password material; every session revoked', async () => {
@@ -230,15 +232,20 @@ describe('account deletion', () => {
     expect(refused.status).toBe(401);
     const response = await call(server, 'DELETE', '/api/accounts/me', { token: alice.token, json: { authKey: alice.authKey } });
     expect(response.status).toBe(204);
-    const sqlite = server.state.storage.sqlite;
-    const count = (sql: string, ...args: string[]) => (sqlite.prepare(sql).get(...args) as { n: number }).n;
-    expect(count('SELECT count(*) AS n FROM accounts WHERE id = ?', alice.accountId)).toBe(0);
-    expect(count('SELECT count(*) AS n FROM sessions WHERE account_id = ?', alice.accountId)).toBe(0);
-    for (const table of ['vaults', 'documents', 'document_versions', 'envelopes', 'uploads', 'access_events']) {
-      const column = table === 'vaults' ? 'id' : 'vault_id';
-      expect(count(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`, alice.vaultId)).toBe(0);
-    }
-    expect(count('SELECT count(*) AS n FROM pending_blob_deletions')).toBe(0);
+    const { storage } = server.state;
+    const { accounts, sessions, vaults, documents, documentVersions, envelopes, uploads, accessEvents, pendingBlobDeletions } = storage.tables;
+    expect(await countRows(storage, accounts, eq(accounts.id, alice.accountId))).toBe(0);
+    expect(await countRows(storage, sessions, eq(sessions.accountId, alice.accountId))).toBe(0);
+    const left = {
+      vaults: await countRows(storage, vaults, eq(vaults.id, alice.vaultId)),
+      documents: await countRows(storage, documents, eq(documents.vaultId, alice.vaultId)),
+      documentVersions: await countRows(storage, documentVersions, eq(documentVersions.vaultId, alice.vaultId)),
+      envelopes: await countRows(storage, envelopes, eq(envelopes.vaultId, alice.vaultId)),
+      uploads: await countRows(storage, uploads, eq(uploads.vaultId, alice.vaultId)),
+      accessEvents: await countRows(storage, accessEvents, eq(accessEvents.vaultId, alice.vaultId)),
+    };
+    expect(left).toEqual({ vaults: 0, documents: 0, documentVersions: 0, envelopes: 0, uploads: 0, accessEvents: 0 });
+    expect(await countRows(storage, pendingBlobDeletions)).toBe(0);
     expect(server.state.blobs.listPublished()).toHaveLength(1);
     expect(await server.state.blobs.listTemp()).toEqual([]);
     expect((await loginWith(alice.accountId, alice.authKey)).status).toBe(401);

@@ -1,7 +1,7 @@
 // Account B can neither list, read, change nor delete anything of account A: every route answers 404
 // NOT_FOUND (never 403, so B learns nothing of what exists), and nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beginUpload, call, commitBody, errorCode, newAccount, putChunk, randomB64, snapshot, startServer, uploadDocument, type TestAccount, type TestServer } from './harness.ts';
+import { beginUpload, call, commitBody, errorCode, newAccount, putChunk, randomB64, snapshotState, startServer, uploadDocument, type TestAccount, type TestServer } from './harness.ts';
 
 let server: TestServer;
 let alice: TestAccount;
@@ -17,8 +17,8 @@ beforeAll(async () => {
   uploadId = await beginUpload(server, alice, 10);
   await uploadDocument(server, bob, { payload: new Uint8Array(5) });
 });
-afterAll(() => {
-  server.close();
+afterAll(async () => {
+  await server.close();
 });
 
 interface Attempt {
@@ -57,7 +57,7 @@ const attempts: Attempt[] = [
 
 describe("account B on account A's resources", () => {
   it.each(attempts)('cannot $name: 404 NOT_FOUND, nothing written', async (attempt) => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const response = await call(server, attempt.method, attempt.path(), {
       token: bob.token,
       ...(attempt.json === undefined ? {} : { json: attempt.json() }),
@@ -66,7 +66,7 @@ describe("account B on account A's resources", () => {
     });
     expect(response.status).toBe(404);
     expect(await errorCode(response)).toBe('NOT_FOUND');
-    expect(snapshot(server)).toBe(before);
+    expect(await snapshotState(server)).toBe(before);
   });
 
   it('sees only its own vault and documents', async () => {
@@ -100,7 +100,7 @@ describe('without a session', () => {
   ];
 
   it.each(protectedRoutes)('cannot $name: 401 UNAUTHENTICATED, nothing written', async (attempt) => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const response = await call(server, attempt.method, attempt.path(), {
       ...(attempt.json === undefined ? {} : { json: attempt.json() }),
       ...(attempt.body === undefined ? {} : { body: attempt.body }),
@@ -108,6 +108,6 @@ describe('without a session', () => {
     });
     expect(response.status).toBe(401);
     expect(await errorCode(response)).toBe('UNAUTHENTICATED');
-    expect(snapshot(server)).toBe(before);
+    expect(await snapshotState(server)).toBe(before);
   });
 });

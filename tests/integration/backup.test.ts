@@ -2,11 +2,14 @@
 // blob copy, a blob committed but not yet renamed), `restore` into a fresh DATA_DIR, a server started on
 // it, and every version of every document read back by the real client core, bytes equal. Then damaged
 // backups and occupied targets: refused with their exit code and message, the target untouched.
+// SQLite only: `vault-server backup --data` copies DATA_DIR/vault.sqlite3 (PostgreSQL's backup, through
+// pg_dump, is tested in tests/pg); vitest.config.ts keeps this file out of the "postgres" project.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
 import { createApiClient, type ApiClient, type FetchLike } from '../../client/core/api.ts';
@@ -16,7 +19,8 @@ import type { VaultState } from '../../client/core/vault.ts';
 import { createBackup } from '../../server/backup/snapshot.ts';
 import { cli, type CliIo } from '../../server/cli/vault-server.ts';
 import { EXIT } from '../../server/cli/messages.ts';
-import { ORIGIN, snapshot, startServer, type TestServer } from './harness.ts';
+import { ORIGIN, snapshotState, startServer, type TestServer } from './harness.ts';
+import { countRows } from './stored-rows.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const METADATA = { title: 'Bilan', category: '11502-2', dateOfCare: '2026-02-14', author: 'Dr Exemple', fileName: 'bilan.pdf', mimeType: 'application/pdf' };
@@ -119,6 +123,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'coffre-backup-'));
   gate = new Gate();
   server = await startServer();
+  expect(server.state.storage.engine).toBe('sqlite');
   alice = await newPatient(server, 'alice@example.org');
   bob = await newPatient(server, 'bob@example.org', true);
   const first = await upload(alice, random(150_000));
@@ -127,8 +132,8 @@ beforeAll(async () => {
   await upload(bob, random(20_000));
 });
 
-afterAll(() => {
-  server.close();
+afterAll(async () => {
+  await server.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -140,7 +145,9 @@ describe('backup of a running server, then restore', () => {
     await gate.reached;
     // A committed version whose blob was not renamed yet (a crash between commit and publish).
     const bobsFirst = [...bob.documents.keys()][0]!;
-    const unrenamed = server.state.storage.sqlite.prepare('SELECT blob_id FROM document_versions WHERE document_id = ?').pluck().get(bobsFirst) as string;
+    const { read, tables: { documentVersions } } = server.state.storage;
+    const [version] = await read.select({ blobId: documentVersions.blobId }).from(documentVersions).where(eq(documentVersions.documentId, bobsFirst));
+    const unrenamed = version!.blobId;
     renameSync(join(server.dataDir, 'blobs', unrenamed), join(server.dataDir, 'blobs', 'tmp', unrenamed));
     const victim = [...alice.documents.keys()][1]!;
     backupDir = join(work, 'backup');
@@ -170,13 +177,13 @@ describe('backup of a running server, then restore', () => {
 
     const again = await startServer({}, restored);
     try {
-      expect(again.state.storage.sqlite.prepare('SELECT count(*) FROM uploads').pluck().get()).toBe(0);
+      expect(await countRows(again.state.storage, again.state.storage.tables.uploads)).toBe(0);
       await readEverything(again, alice);
       const reader = await readEverything(again, bob);
       // Bob's device saw a newer signed vault manifest (his late upload): it flags the restore as a rollback.
       await expect(listDocuments(reader.api, reader.account, { head: bob.state.head! })).rejects.toMatchObject({ code: 'ROLLBACK' });
     } finally {
-      again.close(true);
+      await again.close(true);
     }
   });
 
@@ -248,11 +255,11 @@ describe('restore refuses', () => {
   });
 
   it('a non-empty target without --force, and replaces it with --force', async () => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const io = captureIo();
     expect(await cli(['restore', '--from', backupDir, '--data', server.dataDir], io)).toBe(EXIT.notEmpty);
     expect(io.errors()).toContain('Le dossier cible n’est pas vide');
-    expect(snapshot(server)).toBe(before);
+    expect(await snapshotState(server)).toBe(before);
 
     const target = join(work, 'occupied');
     mkdirSync(target);

@@ -1,8 +1,9 @@
 // Bad input of every class gets the right 4xx and a stable code, never a 500, and writes nothing:
 // malformed JSON, wrong types, non-canonical or oversize binary fields, oversize and truncated bodies,
 // bad headers, unknown and malformed ids.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beginUpload, call, commitBody, errorCode, kdfParams, newAccount, ORIGIN, randomB64, signUpBody, snapshot, startServer, type TestAccount, type TestServer } from './harness.ts';
+import { beginUpload, call, commitBody, errorCode, kdfParams, newAccount, ORIGIN, randomB64, signUpBody, snapshotState, startServer, type TestAccount, type TestServer } from './harness.ts';
 
 let server: TestServer;
 let alice: TestAccount;
@@ -13,13 +14,18 @@ beforeAll(async () => {
   alice = await newAccount(server, 'alice@example.test');
   uploadId = await beginUpload(server, alice, 1000);
 });
-afterAll(() => {
-  server.close();
-});
+afterAll(() => server.close());
+
+/** Sets the declared size of the upload in the database, as a tampering test needs. */
+async function setUploadSize(id: string, size: number): Promise<void> {
+  await server.state.storage.transaction(async (tx) => {
+    await tx.update(tx.tables.uploads).set({ size }).where(eq(tx.tables.uploads.id, id));
+  });
+}
 
 async function expectRefused(response: Response, status: number, code: string, before: string): Promise<void> {
   expect({ status: response.status, code: await errorCode(response) }).toEqual({ status, code });
-  expect(snapshot(server)).toBe(before);
+  expect(await snapshotState(server)).toBe(before);
 }
 
 const jsonRoutes: { name: string; method: string; path: () => string; authed: boolean }[] = [
@@ -42,17 +48,17 @@ describe('JSON bodies', () => {
   it.each(jsonRoutes)('$name: malformed JSON, a non-JSON content type or an empty body is 400 BAD_REQUEST', async (route) => {
     const token = route.authed ? alice.token : undefined;
     for (const body of malformed) {
-      const before = snapshot(server);
+      const before = await snapshotState(server);
       const response = await call(server, route.method, route.path(), { ...(token === undefined ? {} : { token }), body, headers: { 'content-type': 'application/json' } });
       await expectRefused(response, 400, 'BAD_REQUEST', before);
     }
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const plain = await call(server, route.method, route.path(), { ...(token === undefined ? {} : { token }), body: '{"size": 1}', headers: { 'content-type': 'text/plain' } });
     await expectRefused(plain, 400, 'BAD_REQUEST', before);
   });
 
   it.each(jsonRoutes)('$name: a body over the limit is 413 PAYLOAD_TOO_LARGE before it is parsed', async (route) => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const huge = JSON.stringify({ padding: 'x'.repeat(9 * 1024 * 1024) });
     const response = await call(server, route.method, route.path(), { ...(route.authed ? { token: alice.token } : {}), body: huge, headers: { 'content-type': 'application/json' } });
     await expectRefused(response, 413, 'PAYLOAD_TOO_LARGE', before);
@@ -81,7 +87,7 @@ describe('JSON bodies', () => {
   ];
 
   it.each(badSignUps)('sign-up with %s is 400 BAD_REQUEST and creates nothing', async (_name, mutate) => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const body = mutate({ ...signUpBody('mallory@example.test') });
     const response = await call(server, 'POST', '/api/accounts', { json: body });
     await expectRefused(response, 400, 'BAD_REQUEST', before);
@@ -98,14 +104,14 @@ describe('JSON bodies', () => {
       { ...commitBody(randomB64(16), 1, 1), metadata: randomB64(64 * 1024 + 1) },
     ];
     for (const json of bodies) {
-      const before = snapshot(server);
+      const before = await snapshotState(server);
       const response = await call(server, 'POST', `/api/vaults/${alice.vaultId}/uploads/${uploadId}/commit`, { token: alice.token, json });
       await expectRefused(response, 400, 'BAD_REQUEST', before);
     }
   });
 
   it('an upload larger than the maximum payload is 400', async () => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const response = await call(server, 'POST', `/api/vaults/${alice.vaultId}/uploads`, { token: alice.token, json: { size: 8 * 1024 ** 3 + 1 } });
     await expectRefused(response, 400, 'BAD_REQUEST', before);
   });
@@ -134,40 +140,42 @@ describe('upload chunks', () => {
       ['a smaller Content-Length', new Uint8Array(300), { 'content-range': 'bytes 0-499/1000' }],
     ];
     for (const [, body, headers] of cases) {
-      const before = snapshot(server);
+      const before = await snapshotState(server);
       await expectRefused(await putRaw(body, headers), 400, 'TRUNCATED_BODY', before);
       expect(await server.state.blobs.tempSize(await tempBlobOf(uploadId))).toBe(0);
     }
   });
 
   it('a body longer than its Content-Range is 413 and nothing of it is kept', async () => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     await expectRefused(await putRaw(streamOf([new Uint8Array(400), new Uint8Array(400)]), { 'content-range': 'bytes 0-499/1000' }), 413, 'PAYLOAD_TOO_LARGE', before);
     await expectRefused(await putRaw(new Uint8Array(600), { 'content-range': 'bytes 0-499/1000' }), 413, 'PAYLOAD_TOO_LARGE', before);
   });
 
   it('a chunk over 64 MiB is refused from its header alone (413)', async () => {
-    server.state.storage.sqlite.prepare('UPDATE uploads SET size = ? WHERE id = ?').run(200 * 1024 ** 2, uploadId);
+    await setUploadSize(uploadId, 200 * 1024 ** 2);
     try {
-      const before = snapshot(server);
+      const before = await snapshotState(server);
       await expectRefused(await putRaw(streamOf([new Uint8Array(10)]), { 'content-range': `bytes 0-${64 * 1024 ** 2}/${200 * 1024 ** 2}` }), 413, 'PAYLOAD_TOO_LARGE', before);
     } finally {
-      server.state.storage.sqlite.prepare('UPDATE uploads SET size = 1000 WHERE id = ?').run(uploadId);
+      await setUploadSize(uploadId, 1000);
     }
   });
 
   it('a missing or malformed Content-Range is 400 BAD_REQUEST', async () => {
     const headerSets: Record<string, string>[] = [{}, { 'content-range': 'bytes 0-9' }, { 'content-range': 'bytes 9-0/1000' }, { 'content-range': 'bytes=0-9/1000' }, { 'content-range': 'bytes 0-9/*' }];
     for (const headers of headerSets) {
-      const before = snapshot(server);
+      const before = await snapshotState(server);
       await expectRefused(await putRaw(new Uint8Array(10), headers), 400, 'BAD_REQUEST', before);
     }
   });
 });
 
 async function tempBlobOf(id: string): Promise<string> {
-  const row = server.state.storage.sqlite.prepare('SELECT blob_id FROM uploads WHERE id = ?').get(id) as { blob_id: string };
-  return Promise.resolve(row.blob_id);
+  const { read, tables: { uploads } } = server.state.storage;
+  const [row] = await read.select({ blobId: uploads.blobId }).from(uploads).where(eq(uploads.id, id));
+  if (row === undefined) throw new Error('no upload row');
+  return row.blobId;
 }
 
 describe('ids, queries and routes', () => {
@@ -188,17 +196,17 @@ describe('ids, queries and routes', () => {
 
   it.each(paths)('GET %s is 404 NOT_FOUND', async (template) => {
     const path = template.replace('RANDOM', randomB64(16)).replace('VAULT', alice.vaultId).replace('DOC', randomB64(16)).replace('UPLOAD', randomB64(16));
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     await expectRefused(await call(server, 'GET', path, { token: alice.token }), 404, 'NOT_FOUND', before);
   });
 
   it.each(['?limit=0', '?limit=201', '?limit=abc', '?cursor=%00', '?cursor=a%20b', '?unknown=1'])('a bad page query %s is 400 BAD_REQUEST', async (query) => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     await expectRefused(await call(server, 'GET', `/api/vaults/${alice.vaultId}/documents${query}`, { token: alice.token }), 400, 'BAD_REQUEST', before);
   });
 
   it('a history cursor that is not an event id is 400 BAD_REQUEST', async () => {
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     await expectRefused(await call(server, 'GET', `/api/vaults/${alice.vaultId}/history?cursor=abc`, { token: alice.token }), 400, 'BAD_REQUEST', before);
   });
 });

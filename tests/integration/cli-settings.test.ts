@@ -25,8 +25,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'coffre-cli-settings-'));
 }, 30_000);
 
-afterAll(() => {
-  server.close();
+afterAll(async () => {
+  await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -34,8 +34,8 @@ beforeAll(async () => {
   await signUp(browserLike(), 'carol@example.org', PASSWORD);
 }, 60_000);
 
-afterAll(() => {
-  server.close();
+afterAll(async () => {
+  await server.close();
 });
 
 describe('client core with cookie delivery', () => {

@@ -65,7 +65,7 @@ beforeAll(async () => {
   token = client.token ?? '';
 }, 30_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('client core', () => {
   it('imports nothing from node: and touches no DOM global, so a Web Worker can run it', () => {

@@ -63,7 +63,7 @@ beforeAll(async () => {
   }
 }, 30_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('contributions through the client core', () => {
   it('signs the role into the share and reports it to both sides', async () => {

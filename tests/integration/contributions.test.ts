@@ -6,7 +6,7 @@ import { listContributionsResponseSchema } from '../../shared/contributions.ts';
 import { listDocumentsResponseSchema } from '../../shared/documents.ts';
 import { historyResponseSchema } from '../../shared/history.ts';
 import {
-  call, currentSequence, errorCode, newAccount, randomB64, snapshot, START, startServer, uploadDocument,
+  call, currentSequence, errorCode, newAccount, randomB64, snapshotState, START, startServer, uploadDocument,
   type TestAccount, type TestServer,
 } from './harness.ts';
 import { acceptedShareInvite } from './share-invite.ts';
@@ -21,8 +21,8 @@ interface World {
 }
 
 let current: World | undefined;
-afterEach(() => {
-  current?.server.close();
+afterEach(async () => {
+  await current?.server.close();
   current = undefined;
 });
 
@@ -130,10 +130,10 @@ describe('a contribution', () => {
   it('accept: listed with the next manifest, no longer pending; a stale manifest or a second accept is refused', async () => {
     const w = await world();
     const documentId = await contributed(w);
-    const before = snapshot(w.server);
+    const before = await snapshotState(w.server);
     const stale = await call(w.server, 'POST', `${vaultPath(w)}/contributions/${documentId}/accept`, { token: w.owner.token, json: { vaultManifest: { sequence: 1, manifest: randomB64(40) } } });
     expect([stale.status, await errorCode(stale)]).toEqual([409, 'CONFLICT']);
-    expect(snapshot(w.server)).toBe(before);
+    expect(await snapshotState(w.server)).toBe(before);
     const update = await nextManifest(w);
     expect((await call(w.server, 'POST', `${vaultPath(w)}/contributions/${documentId}/accept`, { token: w.owner.token, json: { vaultManifest: update } })).status).toBe(204);
     expect(await currentSequence(w.server, w.owner)).toBe(update.sequence);
@@ -176,12 +176,12 @@ describe('a contribution', () => {
 describe('who may contribute', () => {
   it('a reader, an outsider and the owner cannot contribute: 404, nothing written', async () => {
     const w = await world();
-    const before = snapshot(w.server);
+    const before = await snapshotState(w.server);
     for (const account of [w.reader, w.stranger]) {
       const created = await call(w.server, 'POST', `${vaultPath(w)}/uploads`, { token: account.token, json: { size: 4 } });
       expect([created.status, await errorCode(created)]).toEqual([404, 'NOT_FOUND']);
     }
-    expect(snapshot(w.server)).toBe(before);
+    expect(await snapshotState(w.server)).toBe(before);
     const own = await contribute(w, w.owner, new Uint8Array(4));
     expect([own.status, await errorCode(own)]).toEqual([404, 'NOT_FOUND']);
   });

@@ -3,14 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentVersionResponseSchema, listDocumentsResponseSchema, listVersionsResponseSchema, uploadStateSchema } from '../../shared/documents.ts';
 import { historyResponseSchema } from '../../shared/history.ts';
 import { vaultManifestResponseSchema } from '../../shared/vaults.ts';
 import {
-  beginUpload, call, commitBody, currentSequence, errorCode, newAccount, putChunk, randomB64, snapshot, startServer, uploadDocument,
+  beginUpload, call, commitBody, currentSequence, errorCode, newAccount, putChunk, randomB64, snapshotState, startServer, uploadDocument,
   type TestAccount, type TestServer,
 } from './harness.ts';
+import { countRows, rejectionMessages } from './stored-rows.ts';
 
 let server: TestServer;
 let alice: TestAccount;
@@ -19,9 +21,7 @@ beforeEach(async () => {
   server = await startServer();
   alice = await newAccount(server, 'alice@example.test');
 });
-afterEach(() => {
-  server.close();
-});
+afterEach(() => server.close());
 
 function payloadOf(size: number): Uint8Array {
   return new Uint8Array(randomBytes(size));
@@ -75,11 +75,11 @@ describe('upload and commit', () => {
     const payload = payloadOf(1000);
     const uploadId = await beginUpload(server, alice, payload.length);
     await putChunk(server, alice, uploadId, payload, 0, 499);
-    const before = snapshot(server);
+    const before = await snapshotState(server);
     const response = await call(server, 'POST', `/api/vaults/${alice.vaultId}/uploads/${uploadId}/commit`, { token: alice.token, json: commitBody(randomB64(16), 1, 1) });
     expect(response.status).toBe(409);
     expect(await errorCode(response)).toBe('UPLOAD_INCOMPLETE');
-    expect(snapshot(server)).toBe(before);
+    expect(await snapshotState(server)).toBe(before);
   });
 
   it('refuses a vault manifest sequence other than current + 1 (CONFLICT), keeps the upload for a retry', async () => {
@@ -89,11 +89,11 @@ describe('upload and commit', () => {
     await putChunk(server, alice, uploadId, payload, 0, 19);
     const documentId = randomB64(16);
     for (const sequence of [1, 3, 2 ** 40]) {
-      const before = snapshot(server);
+      const before = await snapshotState(server);
       const response = await call(server, 'POST', `/api/vaults/${alice.vaultId}/uploads/${uploadId}/commit`, { token: alice.token, json: commitBody(documentId, 1, sequence) });
       expect(response.status).toBe(409);
       expect(await errorCode(response)).toBe('CONFLICT');
-      expect(snapshot(server)).toBe(before);
+      expect(await snapshotState(server)).toBe(before);
     }
     const retry = await call(server, 'POST', `/api/vaults/${alice.vaultId}/uploads/${uploadId}/commit`, { token: alice.token, json: commitBody(documentId, 1, 2) });
     expect(retry.status).toBe(201);
@@ -140,7 +140,7 @@ describe('upload and commit', () => {
   });
 
   it('forgets an upload past its lifetime: 404 for every use of it', async () => {
-    server.close();
+    await server.close();
     server = await startServer({ policy: { uploadTtlMs: 60_000 } });
     alice = await newAccount(server, 'alice@example.test');
     const uploadId = await beginUpload(server, alice, 10);
@@ -151,14 +151,15 @@ describe('upload and commit', () => {
 
   it('forgets an upload whose temporary blob is gone: 404, not 500, and the row is dropped', async () => {
     const uploadId = await beginUpload(server, alice, 10);
-    const row = server.state.storage.sqlite.prepare('SELECT blob_id AS blobId FROM uploads WHERE id = ?').get(uploadId) as { blobId: string };
-    expect(readdirSync(join(server.dataDir, 'blobs', 'tmp'))).toEqual([row.blobId]);
+    const { read, tables: { uploads } } = server.state.storage;
+    const [row] = await read.select({ blobId: uploads.blobId }).from(uploads).where(eq(uploads.id, uploadId));
+    expect(readdirSync(join(server.dataDir, 'blobs', 'tmp'))).toEqual([row?.blobId]);
     // As another instance's start-up sweep would leave it, had it run between the blob and the row.
-    rmSync(join(server.dataDir, 'blobs', 'tmp', row.blobId));
+    rmSync(join(server.dataDir, 'blobs', 'tmp', row!.blobId));
     const put = await putChunk(server, alice, uploadId, payloadOf(10), 0, 9);
     expect(put.status).toBe(404);
     expect(await errorCode(put)).toBe('NOT_FOUND');
-    expect(server.state.storage.sqlite.prepare('SELECT count(*) AS n FROM uploads').get()).toEqual({ n: 0 });
+    expect(await countRows(server.state.storage, uploads)).toBe(0);
   });
 
   it('aborts an upload: its state and its temporary blob are gone', async () => {
@@ -243,7 +244,10 @@ describe('reading', () => {
   it('keeps the history append-only: the database refuses to change an entry', async () => {
     const documentId = await uploadDocument(server, alice, { payload: payloadOf(10) });
     await call(server, 'GET', `/api/vaults/${alice.vaultId}/documents/${documentId}`, { token: alice.token });
-    expect(() => server.state.storage.sqlite.prepare("UPDATE access_events SET actor_account_id = 'someone'").run()).toThrow(/append-only/);
+    const tampering = server.state.storage.transaction(async (tx) => {
+      await tx.update(tx.tables.accessEvents).set({ actorAccountId: 'someone' });
+    });
+    expect(await rejectionMessages(tampering)).toMatch(/append-only/);
   });
 });
 
@@ -267,9 +271,9 @@ describe('manifest and delete', () => {
     expect(response.status).toBe(204);
     expect((await call(server, 'GET', `/api/vaults/${alice.vaultId}/documents/${documentId}`, { token: alice.token })).status).toBe(404);
     expect(server.state.blobs.listPublished()).toEqual([]);
-    const sqlite = server.state.storage.sqlite;
-    for (const table of ['documents', 'document_versions', 'envelopes', 'pending_blob_deletions']) {
-      expect(sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+    const { storage } = server.state;
+    for (const table of ['documents', 'documentVersions', 'envelopes', 'pendingBlobDeletions'] as const) {
+      expect(await countRows(storage, storage.tables[table]), table).toBe(0);
     }
   });
 });

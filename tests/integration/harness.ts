@@ -1,15 +1,18 @@
-// Test harness: a real app (createApp) on a throwaway DATA_DIR, a settable clock, and small helpers to
-// call it through app.request with a bearer token or a cookie. No socket.
+// Test harness: a real app (createApp) on a throwaway DATA_DIR (and, in the "postgres" project, a throwaway
+// PostgreSQL database: test-engine.ts), a settable clock, and small helpers to call it through app.request
+// with a bearer token or a cookie. No socket.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getTableName } from 'drizzle-orm';
 import { createApp, type AppOptions } from '../../server/app.ts';
 import { openServerState, type ServerState } from '../../server/bootstrap.ts';
 import { toBase64url } from '../../shared/binary.ts';
 import type { SignUpRequest } from '../../shared/accounts.ts';
 import { loginResponseSchema } from '../../shared/sessions.ts';
 import { listVaultsResponseSchema } from '../../shared/vaults.ts';
+import { databaseUrlFor, dropDatabaseOf } from './test-engine.ts';
 
 export const ORIGIN = 'http://localhost';
 export const START = Date.UTC(2026, 10, 28, 12);
@@ -19,14 +22,17 @@ export interface TestServer {
   state: ServerState;
   dataDir: string;
   clock: { now: number };
-  /** Closes the database; removes DATA_DIR unless keepData. */
-  close(keepData?: boolean): void;
+  /** Closes the database; removes DATA_DIR (and drops a PostgreSQL database) unless keepData. */
+  close(keepData?: boolean): Promise<void>;
 }
 
-/** A fresh app; on an existing dataDir it is a restart, whose start-up sweep runs at `now`. */
-export async function startServer(options: Partial<AppOptions> = {}, dataDir = mkdtempSync(join(tmpdir(), 'coffre-it-')), now = START): Promise<TestServer> {
+/**
+ * A fresh app; on an existing dataDir it is a restart, whose start-up sweep runs at `now`. The database is
+ * the run's engine (test-engine.ts) unless `databaseUrl` names one.
+ */
+export async function startServer(options: Partial<AppOptions> = {}, dataDir = mkdtempSync(join(tmpdir(), 'coffre-it-')), now = START, databaseUrl?: string): Promise<TestServer> {
   const clock = { now };
-  const state = await openServerState(dataDir, { now: clock.now });
+  const state = await openServerState(dataDir, { now: clock.now, databaseUrl: databaseUrl ?? await databaseUrlFor(dataDir) });
   const app = createApp({
     storage: state.storage,
     blobs: state.blobs,
@@ -37,9 +43,11 @@ export async function startServer(options: Partial<AppOptions> = {}, dataDir = m
   });
   return {
     app, state, dataDir, clock,
-    close: (keepData = false) => {
-      state.storage.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    close: async (keepData = false) => {
+      await state.storage.close();
+      if (keepData) return;
+      rmSync(dataDir, { recursive: true, force: true });
+      await dropDatabaseOf(dataDir);
     },
   };
 }
@@ -120,10 +128,15 @@ export async function errorCode(response: Response): Promise<string> {
 }
 
 /** Every row of every table, and every blob file: compared before and after a refused request. */
-export function snapshot(server: TestServer): string {
-  const sqlite = server.state.storage.sqlite;
-  const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
-  const rows = tables.map(({ name }) => [name, sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]);
+export async function snapshotState(server: TestServer): Promise<string> {
+  const { read, tables } = server.state.storage;
+  const rows = [];
+  for (const table of Object.values(tables).sort((a, b) => getTableName(a).localeCompare(getTableName(b)))) {
+    const name = getTableName(table);
+    // Sorted by content: neither engine promises an order without ORDER BY.
+    const content = (await read.select().from(table as typeof tables.accounts)).map((row) => JSON.stringify(row)).sort();
+    rows.push([name, content]);
+  }
   const blobs = join(server.dataDir, 'blobs');
   const files = [...readdirSync(blobs), ...readdirSync(join(blobs, 'tmp')).map((name) => `tmp/${name}`)].sort();
   return JSON.stringify({ rows, files });

@@ -65,7 +65,7 @@ beforeAll(async () => {
   ordinary = await upload('glycémie', 'Glycémie');
 }, 30_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('hiding and blocking through the client core', () => {
   it('a document hidden from practitioners leaves the grant, and a later version is wrapped for nobody', async () => {

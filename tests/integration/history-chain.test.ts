@@ -2,6 +2,7 @@
 // real server: reads are chained in order, the client verifies the chain and stores a checkpoint of its
 // head, the server keeps only newer checkpoints it can verify, and a server that hides, rewrites or rolls
 // back entries is caught. Events written before the chain existed are linked at start-up.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
 import { createApiClient, type ApiClient, type FetchLike } from '../../client/core/api.ts';
@@ -14,6 +15,7 @@ import { fromBase64url, toBase64url } from '../../shared/binary.ts';
 import { historyCheckpointResponseSchema, type AccessEvent } from '../../shared/history.ts';
 import { rejectionCode } from '../error-code.ts';
 import { call, errorCode, ORIGIN, startServer, type TestServer } from './harness.ts';
+import { countRows, rejectionMessages } from './stored-rows.ts';
 
 const PASSWORD = 'une phrase de passe assez longue';
 let server: TestServer;
@@ -85,7 +87,7 @@ beforeAll(async () => {
   ({ documentId } = await uploadDocument(apiFor(aliceToken), alice, {}, { stream, size: bytes.length, metadata }));
 }, 60_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('access history chain', () => {
   it('chains every read in order, and the client stores a checkpoint of the head it verified', async () => {
@@ -173,22 +175,27 @@ describe('events written before the chain existed', () => {
   it('are linked once at start-up, in order, and the client verifies them', async () => {
     const before = await startServer();
     const { account, token } = await newPatient('carol@example.org', before);
-    const insert = before.state.storage.sqlite.prepare(
-      'INSERT INTO access_events (vault_id, actor_account_id, action, document_id, version, at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
     const oldDocuments = [newDocumentId(), newDocumentId(), newDocumentId()];
-    oldDocuments.forEach((id, index) => { insert.run(account.vaultId, account.accountId, 'envelope-read', id, 1, 1_700_000_000_000 + index); });
-    const unchained = (target: TestServer) => target.state.storage.sqlite.prepare('SELECT count(*) AS n FROM access_events WHERE sequence = 0').get();
-    expect(unchained(before)).toEqual({ n: 3 });
-    before.close(true);
+    // As an older server wrote them: no sequence (0), no chain hash (the columns' defaults).
+    await before.state.storage.transaction(async (tx) => {
+      for (const [index, documentId] of oldDocuments.entries()) {
+        await tx.insert(tx.tables.accessEvents).values({
+          vaultId: account.vaultId, actorAccountId: account.accountId, action: 'envelope-read', documentId, version: 1, at: 1_700_000_000_000 + index,
+        });
+      }
+    });
+    const unchained = ({ state: { storage } }: TestServer) => countRows(storage, storage.tables.accessEvents, eq(storage.tables.accessEvents.sequence, 0));
+    expect(await unchained(before)).toBe(3);
+    await before.close(true);
     const restarted = await startServer({}, before.dataDir);
     try {
-      expect(unchained(restarted)).toEqual({ n: 0 });
-      expect(() => restarted.state.storage.sqlite.prepare('UPDATE access_events SET at = 0').run()).toThrow(/append-only/);
+      expect(await unchained(restarted)).toBe(0);
+      const tampering = restarted.state.storage.transaction(async (tx) => { await tx.update(tx.tables.accessEvents).set({ at: 0 }); });
+      expect(await rejectionMessages(tampering)).toMatch(/append-only/);
       const events = await accessHistory(apiFor(token, undefined, restarted), account);
       expect(events.map((event) => [event.sequence, event.documentId])).toEqual(oldDocuments.map((id, index) => [index + 1, id]));
     } finally {
-      restarted.close();
+      await restarted.close();
     }
   }, 30_000);
 });

@@ -1,13 +1,16 @@
 // Two server processes (server/main.ts, as `npm start` runs it) on one shared storage, and a client-core
 // ApiClient whose requests go to either of them, chosen per request: a load balancer with no affinity.
-// The storage is a setting of its own, so the same tests can run on PostgreSQL when the server has it
-// (`env` then carries DATABASE_URL); today it is SQLite in DATA_DIR, with the blobs beside it.
+// The storage is the run's engine (test-engine.ts): SQLite in DATA_DIR, or a PostgreSQL database of the
+// test's own (`env` then carries DATABASE_URL), with the blobs in DATA_DIR either way.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiClient, type ApiClient } from '../../client/core/api.ts';
-import { auditAfterSweep } from '../faults/disk-audit.ts';
+import { inject } from 'vitest';
+import { auditStoredAfterSweep } from '../faults/disk-audit.ts';
+import { createTestDatabase } from '../pg/test-database.ts';
 import { startServer, stubStaticDir, type RunningServer } from '../faults/server-process.ts';
+import { TEST_ENGINE } from './test-engine.ts';
 
 /** Where every instance keeps its state. */
 export interface SharedStorage {
@@ -19,9 +22,14 @@ export interface SharedStorage {
    * Problems between the rows and the blob folder while no request runs (orphan or missing blobs), read
    * with no server code in between; empty when there are none.
    */
-  audit: () => string[];
+  audit: () => Promise<string[]>;
   /** Removes what the storage holds, once the instances are gone. */
-  dispose: () => void;
+  dispose: () => Promise<void>;
+}
+
+/** The storage of the run's engine. */
+export function sharedStorage(): Promise<SharedStorage> {
+  return TEST_ENGINE === 'postgres' ? pgStorage() : Promise.resolve(sqliteStorage());
 }
 
 /** A fresh DATA_DIR: SQLite (WAL) and the filesystem blob store, shared by the instances. */
@@ -30,8 +38,23 @@ export function sqliteStorage(): SharedStorage {
   return {
     dataDir,
     env: {},
-    audit: () => auditAfterSweep(dataDir),
-    dispose: () => { rmSync(dataDir, { recursive: true, force: true }); },
+    audit: () => auditStoredAfterSweep({ dataDir }),
+    dispose: () => { rmSync(dataDir, { recursive: true, force: true }); return Promise.resolve(); },
+  };
+}
+
+/** A fresh PostgreSQL database (the run's migrated template) and DATA_DIR for the blobs. */
+export async function pgStorage(): Promise<SharedStorage> {
+  const database = await createTestDatabase(inject('pgTemplate'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'two-instances-pg-'));
+  return {
+    dataDir,
+    env: { DATABASE_URL: database.url },
+    audit: () => auditStoredAfterSweep({ dataDir, databaseUrl: database.url }),
+    dispose: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      await database.drop();
+    },
   };
 }
 
@@ -51,7 +74,7 @@ export async function startInstances(storage: SharedStorage): Promise<Instances>
   const close = async () => {
     await Promise.all(started.map((server) => server.stop()));
     rmSync(staticDir, { recursive: true, force: true });
-    storage.dispose();
+    await storage.dispose();
   };
   try {
     for (let i = 0; i < 2; i += 1) started.push(await startServer(storage.dataDir, staticDir, storage.env));

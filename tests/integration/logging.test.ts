@@ -10,8 +10,8 @@ const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 beforeEach(async () => {
   server = await startServer();
 });
-afterEach(() => {
-  server.close();
+afterEach(async () => {
+  await server.close();
   vi.restoreAllMocks();
 });
 

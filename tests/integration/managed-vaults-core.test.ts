@@ -49,7 +49,7 @@ beforeAll(async () => {
   father = await person('papa@example.org');
 }, 30_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('records of relatives through the client core', () => {
   it('creates a record with its own identity, the creator as its only manager, and a document in it', async () => {

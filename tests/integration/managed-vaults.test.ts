@@ -3,6 +3,7 @@
 // (MANAGER_LIMIT), removed or leaving, the last one out taking the record and its blobs; an active manager
 // may do what a personal vault's owner may (documents, uploads, grants, history checkpoint signed by the
 // record's key), anyone else, an ended or not-yet-started manager included, gets NOT_FOUND.
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accessEventHash, signHistoryCheckpoint } from '../../crypto/access-chain.ts';
 import { generateIdentity, signPublicBundle, type IdentitySecrets } from '../../crypto/identity.ts';
@@ -14,14 +15,15 @@ import { acceptInviteResponseSchema, listInvitesResponseSchema, listManagersResp
 import { listVaultsResponseSchema } from '../../shared/vaults.ts';
 import { fromBase64url } from '../../shared/binary.ts';
 import {
-  b64, call, currentSequence, errorCode, newAccount, randomB64, snapshot, START, startServer, uploadDocument,
+  b64, call, currentSequence, errorCode, newAccount, randomB64, snapshotState, START, startServer, uploadDocument,
   type TestAccount, type TestServer,
 } from './harness.ts';
 import { acceptedShareInvite } from './share-invite.ts';
+import { countRows } from './stored-rows.ts';
 
 let server: TestServer | undefined;
-afterEach(() => {
-  server?.close();
+afterEach(async () => {
+  await server?.close();
   server = undefined;
 });
 
@@ -102,7 +104,7 @@ describe('creating a record', () => {
   it('refuses a taken id (409), a bundle that is not a vault identity naming the id (400), a manifest not at 1 (409): nothing written', async () => {
     const { server: s, alice, bob } = await setup();
     const record = await createRecord(s, alice);
-    const before = snapshot(s);
+    const before = await snapshotState(s);
     const taken = newRecordBody(record.vaultId).body;
     expect((await call(s, 'POST', '/api/vaults', { token: bob.token, json: taken })).status).toBe(409);
     const personal = newRecordBody(bob.vaultId).body;
@@ -117,7 +119,7 @@ describe('creating a record', () => {
     expect(await errorCode(await call(s, 'POST', '/api/vaults', { token: bob.token, json: { ...forged, publicBundle: b64(bytes) } }))).toBe('BAD_REQUEST');
     const late = newRecordBody().body;
     expect((await call(s, 'POST', '/api/vaults', { token: bob.token, json: { ...late, vaultManifest: { sequence: 2, manifest: randomB64(40) } } })).status).toBe(409);
-    expect(snapshot(s)).toBe(before);
+    expect(await snapshotState(s)).toBe(before);
   });
 
   it('at most 10 records per account: the 11th is 409 CONFLICT', async () => {
@@ -167,7 +169,7 @@ describe('invitations', () => {
     expect((await call(s, 'POST', `/api/vaults/${alice.vaultId}/invites`, { token: alice.token, json: { inviteId: randomB64(16), expiresAt: s.clock.now + 60_000 } })).status).toBe(400);
     const record = await createRecord(s, alice);
     const inviteId = await invite(s, alice, record);
-    const before = snapshot(s);
+    const before = await snapshotState(s);
     const path = `/api/vaults/${record.vaultId}`;
     const manifest = { vaultManifest: { sequence: 2, manifest: randomB64(40) } };
     for (const [method, route, json] of [
@@ -180,7 +182,7 @@ describe('invitations', () => {
       const response = await call(s, method, `${path}${route}`, { token: eve.token, ...(json === undefined ? {} : { json }) });
       expect([route, response.status]).toEqual([route, 404]);
     }
-    expect(snapshot(s)).toBe(before);
+    expect(await snapshotState(s)).toBe(before);
   });
 });
 
@@ -266,8 +268,8 @@ describe('managers', () => {
     expect(s.state.blobs.listPublished()).toHaveLength(1);
     expect((await leave(s, bob, record, bob.accountId)).status).toBe(204);
     expect(s.state.blobs.listPublished()).toEqual([]);
-    const left = s.state.storage.sqlite.prepare('SELECT count(*) AS n FROM vaults WHERE id = ?').get(record.vaultId) as { n: number };
-    expect(left.n).toBe(0);
+    const { vaults } = s.state.storage.tables;
+    expect(await countRows(s.state.storage, vaults, eq(vaults.id, record.vaultId))).toBe(0);
   });
 
   it('account deletion: the creator goes, the record stays with the other manager; the last manager deleted takes it with its blobs', async () => {
@@ -282,7 +284,7 @@ describe('managers', () => {
     expect(s.state.blobs.listPublished()).toHaveLength(1);
     expect((await call(s, 'DELETE', '/api/accounts/me', { token: bob.token, json: { authKey: bob.authKey } })).status).toBe(204);
     expect(s.state.blobs.listPublished()).toEqual([]);
-    expect(s.state.storage.sqlite.prepare('SELECT count(*) AS n FROM vaults').get()).toEqual({ n: 1 });
+    expect(await countRows(s.state.storage, s.state.storage.tables.vaults)).toBe(1);
   });
 
   it("shares a record: a manager's grant is listed to its recipient with the record as owner; the recipient's reads need the grant", async () => {

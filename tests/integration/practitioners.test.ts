@@ -51,8 +51,8 @@ beforeAll(async () => {
     expect(response.status).toBe(204);
   }
 });
-afterAll(() => {
-  server.close();
+afterAll(async () => {
+  await server.close();
 });
 
 describe('PUT /api/accounts/me/practitioner-profile', () => {

@@ -20,7 +20,7 @@ import type { DocumentMetadata } from '../../crypto/metadata.ts';
 import { acceptInviteResponseSchema, listInvitesResponseSchema } from '../../shared/managed-vaults.ts';
 import { rejectionCode } from '../error-code.ts';
 import {
-  b64, call, currentSequence, errorCode, newAccount, randomB64, signUpBody, snapshot, START, startServer, login,
+  b64, call, currentSequence, errorCode, newAccount, randomB64, signUpBody, snapshotState, START, startServer, login,
   type TestAccount, type TestServer,
 } from './harness.ts';
 import { listedProfile, peopleOf, uploadText, type Person } from './people.ts';
@@ -30,8 +30,8 @@ const HOUR = 3600_000;
 
 describe('share invitations and the grant recipient rule (server)', () => {
   let server: TestServer | undefined;
-  afterEach(() => {
-    server?.close();
+  afterEach(async () => {
+    await server?.close();
     server = undefined;
   });
 
@@ -84,13 +84,13 @@ describe('share invitations and the grant recipient rule (server)', () => {
     const recordAccepted = await call(s, 'POST', `/api/invites/${recordInvite}/accept`, { token: bob.token, json: { proof: randomB64(32) } });
     expect(acceptInviteResponseSchema.parse(await recordAccepted.json())).toEqual({ vaultId, purpose: 'share', publicBundle });
     // A share invite does not make a manager (400), and nothing is written.
-    const before = snapshot(s);
+    const before = await snapshotState(s);
     const asManager = await call(s, 'POST', `/api/vaults/${vaultId}/managers`, {
       token: alice.token,
       json: { inviteId: recordInvite, accountId: bob.accountId, envelope: randomB64(1200), startsAt: null, endsAt: null, vaultManifest: { sequence: 2, manifest: randomB64(400) } },
     });
     expect([asManager.status, await errorCode(asManager)]).toEqual([400, 'BAD_REQUEST']);
-    expect(snapshot(s)).toBe(before);
+    expect(await snapshotState(s)).toBe(before);
   });
 
   it('share invites on a full record do not count toward MANAGER_LIMIT', async () => {
@@ -119,12 +119,12 @@ describe('share invitations and the grant recipient rule (server)', () => {
   it('a grant to a patient who accepted nothing is 404 like an unknown account; 201 once a share invite was accepted, and the invite goes with it', async () => {
     const { s, alice, bob, eve } = await setup();
     const body = grantBody(s, alice, bob.accountId);
-    const before = snapshot(s);
+    const before = await snapshotState(s);
     for (const recipient of [bob.accountId, 'nobody@example.test']) {
       const refused = await call(s, 'POST', `/api/vaults/${alice.vaultId}/grants`, { token: alice.token, json: await grantBody(s, alice, recipient)() });
       expect([refused.status, await errorCode(refused)]).toEqual([404, 'NOT_FOUND']);
     }
-    expect(snapshot(s)).toBe(before);
+    expect(await snapshotState(s)).toBe(before);
     // A share invite Bob accepted for Eve's vault, or a pending one of Alice's, gives Alice nothing.
     await acceptedShareInvite(s, eve.token, eve.vaultId, bob.token);
     const pending = randomB64(16);
@@ -187,7 +187,7 @@ describe('sharing with a relative through the client core', () => {
     await uploadText(api(patient), patient.account, patientState, 'radio du genou', metadata('Radio', IMAGING));
   }, 30_000);
 
-  afterAll(() => { server.close(); });
+  afterAll(() => server.close());
 
   it('the patient shares a category read-only until a date with a relative who joined with a code; the relative lists and reads it', async () => {
     const invite = await createShareInvite(api(patient), patient.account, { expiresAt: Date.now() + HOUR });

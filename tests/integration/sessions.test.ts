@@ -1,10 +1,12 @@
 // Sessions: hashed tokens, idle and absolute expiry on an injected clock, rotation on login, logout, the
 // __Host- cookie, and the Origin / Sec-Fetch-Site checks on state-changing requests (ATK-31).
 import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loginResponseSchema, sessionInfoSchema } from '../../shared/sessions.ts';
 import { SESSION_TOUCH_INTERVAL_MS } from '../../server/services/sessions.ts';
 import { call, errorCode, newAccount, ORIGIN, START, startServer, type TestAccount, type TestServer } from './harness.ts';
+import { countRows } from './stored-rows.ts';
 
 let server: TestServer;
 let alice: TestAccount;
@@ -14,9 +16,9 @@ beforeEach(async () => {
   server = await startServer();
   alice = await newAccount(server, 'alice@example.test');
 });
-afterEach(() => {
-  server.close();
-});
+afterEach(() => server.close());
+
+const sessionCount = () => countRows(server.state.storage, server.state.storage.tables.sessions);
 
 const current = (options: { token?: string; cookie?: string }) => call(server, 'GET', '/api/sessions/current', options);
 
@@ -34,11 +36,12 @@ async function browserLogin(cookie?: string): Promise<{ setCookie: string; token
 }
 
 describe('tokens', () => {
-  it('stores only SHA-256 of the token', () => {
-    const rows = server.state.storage.sqlite.prepare('SELECT token_hash FROM sessions').all() as { token_hash: Buffer }[];
+  it('stores only SHA-256 of the token', async () => {
+    const { read, tables: { sessions } } = server.state.storage;
+    const rows = await read.select({ tokenHash: sessions.tokenHash }).from(sessions);
     const hash = createHash('sha256').update(Buffer.from(alice.token, 'base64url')).digest();
-    expect(rows.some((row) => row.token_hash.equals(hash))).toBe(true);
-    expect(rows.some((row) => row.token_hash.equals(Buffer.from(alice.token, 'base64url')))).toBe(false);
+    expect(rows.some((row) => row.tokenHash.equals(hash))).toBe(true);
+    expect(rows.some((row) => row.tokenHash.equals(Buffer.from(alice.token, 'base64url')))).toBe(false);
   });
 
   it('refuses a missing, malformed or unknown token with 401 UNAUTHENTICATED', async () => {
@@ -59,28 +62,29 @@ describe('expiry', () => {
     expect((await current({ token: alice.token })).status).toBe(200);
     server.clock.now = START + 88 * MINUTE;
     expect((await current({ token: alice.token })).status).toBe(401);
-    expect(server.state.storage.sqlite.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+    expect(await sessionCount()).toBe(0);
   });
 
   it('writes the last use at most once a minute, so a busy session costs no disk write per request', async () => {
     const token = alice.token;
-    const lastUsed = () => (server.state.storage.sqlite.prepare('SELECT last_used_at AS at FROM sessions WHERE token_hash = ?')
-      .get(createHash('sha256').update(Buffer.from(token, 'base64url')).digest()) as { at: number }).at;
+    const { read, tables: { sessions } } = server.state.storage;
+    const tokenHash = createHash('sha256').update(Buffer.from(token, 'base64url')).digest();
+    const lastUsed = async () => (await read.select({ at: sessions.lastUsedAt }).from(sessions).where(eq(sessions.tokenHash, tokenHash)))[0]?.at;
     const loggedInAt = server.clock.now;
     server.clock.now = loggedInAt + SESSION_TOUCH_INTERVAL_MS - 1;
     const early = sessionInfoSchema.parse(await (await current({ token })).json());
-    expect(lastUsed()).toBe(loggedInAt);
+    expect(await lastUsed()).toBe(loggedInAt);
     expect(early.idleExpiresAt).toBe(loggedInAt + 30 * MINUTE);
     server.clock.now = loggedInAt + SESSION_TOUCH_INTERVAL_MS;
     const later = sessionInfoSchema.parse(await (await current({ token })).json());
-    expect(lastUsed()).toBe(server.clock.now);
+    expect(await lastUsed()).toBe(server.clock.now);
     expect(later.idleExpiresAt).toBe(server.clock.now + 30 * MINUTE);
   });
 
   it('purges expired sessions from the database at start-up', async () => {
-    server.close(true);
+    await server.close(true);
     server = await startServer({}, server.dataDir, START + 31 * MINUTE);
-    expect(server.state.storage.sqlite.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+    expect(await sessionCount()).toBe(0);
   });
 
   it('ends a session 12 hours after login however busy it is', async () => {
@@ -163,7 +167,7 @@ describe('ATK-31 origin checks on state-changing requests', () => {
   });
 
   it('ATK-31 checks the configured public origin when the server sits behind a proxy', async () => {
-    server.close();
+    await server.close();
     server = await startServer({ publicOrigin: 'https://coffre.example' });
     alice = await newAccount(server, 'alice@example.test');
     const body = { accountId: alice.accountId, authKey: alice.authKey, tokenDelivery: 'cookie' };

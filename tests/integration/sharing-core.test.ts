@@ -55,7 +55,7 @@ beforeAll(async () => {
   await upload('radio du thorax', { title: 'Radio thorax', category: IMAGING });
 }, 30_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('sharing through the client core', () => {
   it('puts the role in the signed bundle and lets only the practitioner publish a profile', async () => {

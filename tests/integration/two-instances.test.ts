@@ -16,7 +16,7 @@ import { toBase64url } from '../../shared/binary.ts';
 import { uploadStateSchema } from '../../shared/documents.ts';
 import { apiErrorBodySchema } from '../../shared/errors.ts';
 import { rejectionCode } from '../error-code.ts';
-import { routedClient, sqliteStorage, startInstances, type InstanceName, type Instances, type RoutedClient } from './instances.ts';
+import { routedClient, sharedStorage, startInstances, type InstanceName, type Instances, type RoutedClient } from './instances.ts';
 
 const PASSWORD = 'cheval correct agrafe batterie';
 const METADATA = { title: 'Bilan sanguin', category: '11502-2', dateOfCare: '2026-02-14', author: 'Dr Exemple', fileName: 'bilan.txt', mimeType: 'text/plain' };
@@ -29,7 +29,7 @@ const owner = 'deux-instances@example.test';
 const state: VaultState & SettingsState = {};
 
 beforeAll(async () => {
-  instances = await startInstances(sqliteStorage());
+  instances = await startInstances(await sharedStorage());
   const client = routedClient(instances);
   await signUp(client.api, owner, PASSWORD);
 });
@@ -106,7 +106,7 @@ describe('two server processes on one database and one blob folder', () => {
 
     expect(await downloadOn(client, 'A', account, documentId)).toEqual(bytes);
     expect(await downloadOn(client, 'B', account, documentId)).toEqual(bytes);
-    expect(instances.storage.audit()).toEqual([]);
+    expect(await instances.storage.audit()).toEqual([]);
   });
 
   it('a document deleted through B is gone from A at once, blob included', async () => {
@@ -121,7 +121,7 @@ describe('two server processes on one database and one blob folder', () => {
     expect((await listDocuments(client.api, account, state)).map((entry) => entry.documentId)).not.toContain(documentId);
     expect(await rejectionCode(downloadOn(client, 'A', account, documentId))).toBe('NOT_FOUND');
     expect(await blobFiles('published')).toHaveLength(blobsBefore.length - 1);
-    expect(instances.storage.audit()).toEqual([]);
+    expect(await instances.storage.audit()).toEqual([]);
   });
 
   it('failed log-ins on A and B add up to one lock, which both enforce', async () => {
@@ -198,7 +198,7 @@ describe('two server processes on one database and one blob folder', () => {
     expect(uploadStateSchema.parse(await second.json()).received).toBe(size);
     expect((await onInstance('A', 'DELETE', path, token)).status).toBe(204);
     expect(await blobFiles('tmp')).toEqual([]);
-    expect(instances.storage.audit()).toEqual([]);
+    expect(await instances.storage.audit()).toEqual([]);
   });
 });
 

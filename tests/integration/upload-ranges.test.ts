@@ -9,6 +9,7 @@ import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import { rejectionCode } from '../error-code.ts';
 import { ORIGIN, startServer, type TestServer } from './harness.ts';
+import { countRows } from './stored-rows.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const METADATA = { title: 'Scanner', category: '18748-4', dateOfCare: '2026-02-14', author: 'Dr Exemple', fileName: 'scanner.bin', mimeType: 'application/octet-stream' };
@@ -62,8 +63,8 @@ function piecesOf(bytes: Uint8Array, piece: number, failAfter?: number): Readabl
   });
 }
 
-function uploadsLeft(): number {
-  return (server.state.storage.sqlite.prepare('SELECT count(*) AS n FROM uploads').get() as { n: number }).n;
+function uploadsLeft(): Promise<number> {
+  return countRows(server.state.storage, server.state.storage.tables.uploads);
 }
 
 beforeAll(async () => {
@@ -74,7 +75,7 @@ beforeAll(async () => {
   token = client.token ?? '';
 }, 30_000);
 
-afterAll(() => { server.close(); });
+afterAll(() => server.close());
 
 describe('upload ranges', () => {
   it('keeps one PUT at a time, in order and contiguous, and the document reads back intact', async () => {
@@ -103,7 +104,7 @@ describe('upload ranges', () => {
     expect(traffic.log.filter((line) => line.startsWith('PUT bytes'))).toHaveLength(3);
     expect(traffic.log.at(-1)).toMatch(/^DELETE \/api\/vaults\/.+\/uploads\//);
     expect(traffic.log.at(-2)).toBe('PUT answered');
-    expect(uploadsLeft()).toBe(0);
+    expect(await uploadsLeft()).toBe(0);
   });
 
   it('stops when the file fails to read while a range is on the wire, and deletes the upload after it', async () => {
@@ -115,6 +116,6 @@ describe('upload ranges', () => {
     expect(traffic.log.filter((line) => line.startsWith('PUT bytes')).length).toBeGreaterThan(0);
     expect(traffic.log.at(-1)).toMatch(/^DELETE \/api\/vaults\/.+\/uploads\//);
     expect(traffic.log.at(-2)).toBe('PUT answered');
-    expect(uploadsLeft()).toBe(0);
+    expect(await uploadsLeft()).toBe(0);
   });
 });

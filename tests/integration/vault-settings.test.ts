@@ -3,12 +3,12 @@
 // a grant recipient included.
 import { afterEach, describe, expect, it } from 'vitest';
 import { vaultSettingsResponseSchema } from '../../shared/vault-settings.ts';
-import { call, currentSequence, errorCode, newAccount, randomB64, snapshot, startServer, type TestServer } from './harness.ts';
+import { call, currentSequence, errorCode, newAccount, randomB64, snapshotState, startServer, type TestServer } from './harness.ts';
 import { acceptedShareInvite } from './share-invite.ts';
 
 let server: TestServer | undefined;
-afterEach(() => {
-  server?.close();
+afterEach(async () => {
+  await server?.close();
   server = undefined;
 });
 
@@ -35,14 +35,14 @@ describe('vault settings', () => {
   it('refuses a replayed, a repeated or a skipped sequence: 409 CONFLICT, nothing written', async () => {
     const { server: s, alice, path } = await setup();
     expect((await call(s, 'PUT', path, { token: alice.token, json: { sequence: 1, settings: randomB64(281) } })).status).toBe(204);
-    const before = snapshot(s);
+    const before = await snapshotState(s);
     for (const sequence of [1, 3]) {
       const response = await call(s, 'PUT', path, { token: alice.token, json: { sequence, settings: randomB64(281) } });
       expect([response.status, await errorCode(response)]).toEqual([409, 'CONFLICT']);
     }
     const zero = await call(s, 'PUT', path, { token: alice.token, json: { sequence: 0, settings: randomB64(281) } });
     expect(zero.status).toBe(400);
-    expect(snapshot(s)).toBe(before);
+    expect(await snapshotState(s)).toBe(before);
   });
 
   it('is NOT_FOUND for an outsider and for a grant recipient', async () => {
@@ -57,10 +57,10 @@ describe('vault settings', () => {
       },
     });
     expect(grant.status).toBe(201);
-    const before = snapshot(s);
+    const before = await snapshotState(s);
     expect((await call(s, 'GET', path, { token: doctor.token })).status).toBe(404);
     expect((await call(s, 'PUT', path, { token: doctor.token, json: { sequence: 1, settings: randomB64(281) } })).status).toBe(404);
     expect((await call(s, 'GET', `/api/vaults/${randomB64(16)}/settings`, { token: alice.token })).status).toBe(404);
-    expect(snapshot(s)).toBe(before);
+    expect(await snapshotState(s)).toBe(before);
   });
 });

@@ -53,7 +53,7 @@ async function copyRows(sqlitePath: string, url: string): Promise<void> {
   const unlisted = sqliteTables.map(([name]) => name).filter((name) => !listed.includes(name));
   if (unlisted.length > 0) throw new Error(`copy-sqlite-to-pg: place ${unlisted.join(', ')} in PARENTS_FIRST`);
   const file = new Database(sqlitePath, { readonly: true, fileMustExist: true });
-  const storage = await openPgStorage(url);
+  const storage = await openPgStorage(url, tmpdir());
   try {
     const source = drizzle(file);
     for (const name of PARENTS_FIRST) {
@@ -62,7 +62,7 @@ async function copyRows(sqlitePath: string, url: string): Promise<void> {
       if (!is(to, PgTable) || getTableName(to) !== getTableName(from)) throw new Error(`copy-sqlite-to-pg: no PostgreSQL twin for ${name}`);
       const rows = source.select().from(from).all();
       for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-        await storage.db.insert(to).values(rows.slice(start, start + BATCH_ROWS));
+        await storage.pgDb.insert(to).values(rows.slice(start, start + BATCH_ROWS));
       }
     }
     const mark = file.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'access_events'").pluck().get() as number | undefined;

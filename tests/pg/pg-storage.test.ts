@@ -3,6 +3,7 @@
 // linked, deleting an account cascades to what it owns, bytes come back as the same bytes and times past
 // 2^31 ms as exact numbers.
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ let storage: PgStorage;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  storage = await openPgStorage(database.url);
+  storage = await openPgStorage(database.url, tmpdir());
 });
 
 afterAll(async () => {
@@ -42,7 +43,7 @@ describe('PostgreSQL storage', () => {
   });
 
   it('starts again on a migrated database without applying anything twice', async () => {
-    const again = await openPgStorage(database.url);
+    const again = await openPgStorage(database.url, tmpdir());
     await again.close();
     const { rows } = await storage.pool.query<{ count: string }>('SELECT count(*) FROM drizzle.__drizzle_migrations');
     const journal = JSON.parse(readFileSync(join(PG_MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
@@ -51,33 +52,33 @@ describe('PostgreSQL storage', () => {
   });
 
   it('gives bytes back as the same bytes and times past 2^31 ms as exact numbers', async () => {
-    await storage.db.insert(accounts).values(account('bytes-account'));
-    const [row] = await storage.db.select().from(accounts).where(eq(accounts.id, 'bytes-account'));
+    await storage.pgDb.insert(accounts).values(account('bytes-account'));
+    const [row] = await storage.pgDb.select().from(accounts).where(eq(accounts.id, 'bytes-account'));
     expect(row?.publicBundle).toEqual(Buffer.from([0, 255, 0]));
     expect(row?.createdAt).toBe(NOW);
   });
 
   it('refuses to change a linked access-history row, and links an unlinked one once', async () => {
-    await storage.db.insert(accounts).values(account('history-owner'));
-    await storage.db.insert(vaults).values({ id: 'history-vault', ownerAccountId: 'history-owner', createdAt: NOW });
+    await storage.pgDb.insert(accounts).values(account('history-owner'));
+    await storage.pgDb.insert(vaults).values({ id: 'history-vault', ownerAccountId: 'history-owner', createdAt: NOW });
     const event = { vaultId: 'history-vault', actorAccountId: 'history-owner', action: 'payload', documentId: 'd', version: 1, at: NOW };
-    const [linked] = await storage.db.insert(accessEvents).values({ ...event, sequence: 1, chainHash: Buffer.alloc(32, 9) }).returning();
-    const [unlinked] = await storage.db.insert(accessEvents).values(event).returning();
+    const [linked] = await storage.pgDb.insert(accessEvents).values({ ...event, sequence: 1, chainHash: Buffer.alloc(32, 9) }).returning();
+    const [unlinked] = await storage.pgDb.insert(accessEvents).values(event).returning();
     if (linked === undefined || unlinked === undefined) throw new Error('rows not inserted');
     expect(unlinked.chainHash).toEqual(Buffer.alloc(0));
-    await expect(storage.db.update(accessEvents).set({ at: NOW + 1 }).where(eq(accessEvents.id, linked.id))).rejects.toMatchObject(refusedWith(/append-only/));
-    await storage.db.update(accessEvents).set({ sequence: 2, chainHash: Buffer.alloc(32, 7) }).where(eq(accessEvents.id, unlinked.id));
-    await expect(storage.db.update(accessEvents).set({ sequence: 3 }).where(eq(accessEvents.id, unlinked.id))).rejects.toMatchObject(refusedWith(/append-only/));
-    await expect(storage.db.insert(accessEvents).values({ ...event, sequence: 2 })).rejects.toMatchObject(refusedWith(/access_events_sequence/));
+    await expect(storage.pgDb.update(accessEvents).set({ at: NOW + 1 }).where(eq(accessEvents.id, linked.id))).rejects.toMatchObject(refusedWith(/append-only/));
+    await storage.pgDb.update(accessEvents).set({ sequence: 2, chainHash: Buffer.alloc(32, 7) }).where(eq(accessEvents.id, unlinked.id));
+    await expect(storage.pgDb.update(accessEvents).set({ sequence: 3 }).where(eq(accessEvents.id, unlinked.id))).rejects.toMatchObject(refusedWith(/append-only/));
+    await expect(storage.pgDb.insert(accessEvents).values({ ...event, sequence: 2 })).rejects.toMatchObject(refusedWith(/access_events_sequence/));
   });
 
   it('deletes what an account owns with it', async () => {
-    await storage.db.insert(accounts).values(account('leaving'));
-    await storage.db.insert(sessions).values({ tokenHash: Buffer.alloc(32, 8), accountId: 'leaving', createdAt: NOW, lastUsedAt: NOW, expiresAt: NOW + 1 });
-    await storage.db.insert(vaults).values({ id: 'leaving-vault', ownerAccountId: 'leaving', createdAt: NOW });
-    await storage.db.insert(documents).values({ vaultId: 'leaving-vault', id: 'doc', currentVersion: 1, createdAt: NOW, updatedAt: NOW });
-    await storage.db.delete(accounts).where(eq(accounts.id, 'leaving'));
-    const left = await storage.db.execute<{ n: string }>(sql`
+    await storage.pgDb.insert(accounts).values(account('leaving'));
+    await storage.pgDb.insert(sessions).values({ tokenHash: Buffer.alloc(32, 8), accountId: 'leaving', createdAt: NOW, lastUsedAt: NOW, expiresAt: NOW + 1 });
+    await storage.pgDb.insert(vaults).values({ id: 'leaving-vault', ownerAccountId: 'leaving', createdAt: NOW });
+    await storage.pgDb.insert(documents).values({ vaultId: 'leaving-vault', id: 'doc', currentVersion: 1, createdAt: NOW, updatedAt: NOW });
+    await storage.pgDb.delete(accounts).where(eq(accounts.id, 'leaving'));
+    const left = await storage.pgDb.execute<{ n: string }>(sql`
       SELECT (SELECT count(*) FROM sessions WHERE account_id = 'leaving') + (SELECT count(*) FROM vaults WHERE id = 'leaving-vault')
         + (SELECT count(*) FROM documents WHERE vault_id = 'leaving-vault') AS n`);
     expect(Number(left.rows[0]?.n)).toBe(0);

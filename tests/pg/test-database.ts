@@ -12,7 +12,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function asAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function asAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
   await client.connect();
   try {
@@ -22,9 +22,13 @@ async function asAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `vault_test_${randomBytes(6).toString('hex')}`;
-  await asAdmin((client) => client.query(`CREATE DATABASE ${name}`));
+/** Names of every database the test runs make: the global teardown drops whatever a crash left. */
+export const TEST_DATABASE_PREFIX = 'vault_test_';
+
+/** A fresh database, empty or a copy of `template` (a database no one is connected to). */
+export async function createTestDatabase(template?: string): Promise<TestDatabase> {
+  const name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
+  await asAdmin((client) => client.query(`CREATE DATABASE ${name}${template === undefined ? '' : ` TEMPLATE ${client.escapeIdentifier(template)}`}`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {

@@ -8,10 +8,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { is } from 'drizzle-orm';
 import { getTableConfig, integer, SQLiteTable, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
 import { openStorage } from '../../server/storage/database.ts';
+import { DATABASE_FILE } from '../../server/storage/sqlite-database.ts';
 import * as schema from '../../server/storage/schema.ts';
 import { COLUMN_CLASS_NAMES, columnClassList, INTERNAL_COLUMNS, SCHEMA_COLUMNS } from '../../tools/audit/column-classes.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -73,18 +75,25 @@ function compare(columns: readonly string[], rows: readonly PageRow[]): string[]
   return problems;
 }
 
-/** "table.column" of every table in a database freshly migrated by the server's own openStorage(). */
-function migratedColumns(): string[] {
+/**
+ * "table.column" of every table in a SQLite database freshly migrated by the server's own openStorage()
+ * (no DATABASE_URL: DATA_DIR/vault.sqlite3), read back from the file's own catalogue.
+ */
+async function migratedColumns(): Promise<string[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'server-sees-'));
-  const storage = openStorage(dataDir);
   try {
-    const tables = storage.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-    return tables.flatMap((table) => {
-      const names = storage.sqlite.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
-      return names.map((column) => `${table}.${column}`);
-    });
+    await (await openStorage({ dataDir })).close();
+    const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+      return tables.flatMap((table) => {
+        const names = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
+        return names.map((column) => `${table}.${column}`);
+      });
+    } finally {
+      db.close();
+    }
   } finally {
-    storage.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -101,10 +110,10 @@ describe('what the server sees', () => {
     expect(pageRows(page)).toHaveLength(columns.length);
   });
 
-  it('a migrated database holds the drizzle schema plus exactly the internal tables the page lists', () => {
+  it('a migrated database holds the drizzle schema plus exactly the internal tables the page lists', async () => {
     const internal = pageRows(page, INTERNAL);
     const internalKeys = new Set(internal.map((row) => row.key));
-    const columns = migratedColumns();
+    const columns = await migratedColumns();
     expect(internal.length).toBeGreaterThan(0);
     expect(compare(columns, [...pageRows(page), ...internal])).toEqual([]);
     expect(columns.filter((column) => !internalKeys.has(column)).sort()).toEqual(schemaColumns(realTables).sort());

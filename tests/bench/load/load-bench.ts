@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { QUICK } from '../config.ts';
 import { assertTrue, BenchCheckError } from '../crosscheck.ts';
 import type { Results } from '../table.ts';
-import { auditAfterSweep, diskCounts } from '../../faults/disk-audit.ts';
+import { auditStoredAfterSweep, storedCounts } from '../../faults/disk-audit.ts';
 import { documentVersionResponseSchema, listDocumentsResponseSchema } from '../../../shared/documents.ts';
 import { vaultManifestResponseSchema } from '../../../shared/vaults.ts';
 import type { ChildServer } from './child-process.ts';
@@ -121,8 +121,9 @@ async function measureUploads(vault: VaultServer, empty: readonly VaultHandle[],
     problems.push(error instanceof Error ? error.message : String(error));
   }
   await vault.stop();
-  problems.push(...auditAfterSweep(vault.dataDir));
-  const counts = diskCounts(vault.dataDir);
+  const stored = { dataDir: vault.dataDir, databaseUrl: vault.databaseUrl };
+  problems.push(...await auditStoredAfterSweep(stored));
+  const counts = await storedCounts(stored);
   const expected = CONFIG.documents + sent.length;
   if (counts.temporary !== 0 || counts.uploads !== 0) problems.push(`${String(counts.temporary)} temporary blobs and ${String(counts.uploads)} live uploads left`);
   if (counts.versions !== expected || counts.published !== expected) problems.push(`${String(counts.versions)} versions and ${String(counts.published)} blobs, expected ${String(expected)}`);
@@ -131,7 +132,7 @@ async function measureUploads(vault: VaultServer, empty: readonly VaultHandle[],
 
 function uploadRows(results: Results, section: string, figures: UploadFigures, problems: readonly string[]): void {
   const failed = [...figures.failures.values()].reduce((sum, count) => sum + count, 0);
-  const checked = problems.length === 0 ? 'every document listed, downloaded and decrypted to its bytes; DATA_DIR audit clean (no temporary blob, integrity ok)' : `PROBLEMS: ${problems.join('; ')}`;
+  const checked = problems.length === 0 ? 'every document listed, downloaded and decrypted to its bytes; rows and blob folder audit clean (no orphan or temporary blob; on SQLite integrity_check ok)' : `PROBLEMS: ${problems.join('; ')}`;
   results.add({
     section, operation: `${String(figures.count)} concurrent uploads (client core, one vault each)`, value: (figures.count * 1000) / figures.totalMs, unit: 'ops/s',
     target: `${String(figures.count)} with every byte accounted for`,

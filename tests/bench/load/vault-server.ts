@@ -1,42 +1,43 @@
 // The vault server under load, exactly as `npm start` runs it (server/main.ts in its own process, default
-// policy), on a throwaway DATA_DIR with a stub web app. One entry per storage backend: a second one
-// (PostgreSQL, through DATABASE_URL) is a new entry here and a new section in run.ts, nothing else.
+// policy), on a throwaway DATA_DIR with a stub web app, on SQLite in DATA_DIR or on a throwaway database
+// of the machine's PostgreSQL (TEST_PG_URL, as tests/pg), through DATABASE_URL.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stubStaticDir } from '../../faults/server-process.ts';
+import { createTestDatabase } from '../../pg/test-database.ts';
 import { startChildServer, type ChildServer } from './child-process.ts';
 
-export type Backend = 'sqlite';
+export type Backend = 'sqlite' | 'postgres';
 
-export const BACKEND_LABEL: Record<Backend, string> = { sqlite: 'SQLite' };
+export const BACKEND_LABEL: Record<Backend, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
 export interface VaultServer extends ChildServer {
   dataDir: string;
+  /** PostgreSQL's, when the backend is. */
+  databaseUrl?: string;
   /** Stops the process and removes its folders. */
   close: () => Promise<void>;
 }
 
 const STARTED = /Coffre santé : (http:\/\/\S+)/;
 
-/** Environment that selects the backend, besides DATA_DIR (which holds the blobs whatever the database). */
-const BACKEND_ENV: Record<Backend, Record<string, string | undefined>> = {
-  // DATA_DIR/vault.sqlite3: no DATABASE_URL, even if this shell has one.
-  sqlite: { DATABASE_URL: undefined },
-};
-
 export async function startVaultServer(backend: Backend): Promise<VaultServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-load-data-'));
   const staticDir = stubStaticDir();
-  const removeFolders = () => {
+  const database = backend === 'postgres' ? await createTestDatabase() : undefined;
+  const remove = async () => {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(staticDir, { recursive: true, force: true });
+    await database?.drop();
   };
   try {
-    const server = await startChildServer('server/main.ts', { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, STATIC_DIR: staticDir, ...BACKEND_ENV[backend] }, STARTED);
-    return { ...server, dataDir, close: async () => { await server.stop(); removeFolders(); } };
+    // On SQLite, no DATABASE_URL even if this shell has one.
+    const env = { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, STATIC_DIR: staticDir, DATABASE_URL: database?.url };
+    const server = await startChildServer('server/main.ts', env, STARTED);
+    return { ...server, dataDir, databaseUrl: database?.url, close: async () => { await server.stop(); await remove(); } };
   } catch (error) {
-    removeFolders();
+    await remove();
     throw error;
   }
 }
