@@ -22,8 +22,9 @@ export interface AccessRecord {
   version: number;
 }
 
+/** Appends after the vault's other appends, one at a time: many reads of one vault at once all land. */
 export async function appendAccess(deps: Deps, record: AccessRecord): Promise<void> {
-  await deps.storage.transaction((tx) => appendLink(tx, record, deps.clock()));
+  await deps.storage.transaction((tx) => appendLink(tx, record, deps.clock()), { serializeOn: `access-history:${record.vaultId}` });
 }
 
 /** Inside a transaction: the next link after the vault's last chained event. */

@@ -26,10 +26,19 @@ export interface Storage {
   /** Reads outside a transaction: committed state only. */
   readonly read: Db;
   /** Runs `body` in one serializable transaction, committed when it resolves and rolled back when it throws. */
-  transaction<T>(body: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(body: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** SQLite: copies the WAL into the database and empties it, so deleted rows do not linger in old WAL frames. */
   checkpoint(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * Transactions with the same key run one after the other, across every server process: for a hot row
+   * many requests append after (a vault's access history), where optimistic retries would pile up. SQLite
+   * runs every transaction one after the other anyway.
+   */
+  serializeOn?: string;
 }
 
 export interface StorageOptions {

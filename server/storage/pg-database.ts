@@ -59,16 +59,16 @@ export async function openPgStorage(url: string, dataDir: string): Promise<PgSto
     read,
     pgDb,
     pool,
-    transaction: (body) => serializable(pool, tables, body),
+    transaction: (body, options) => serializable(pool, tables, body, options?.serializeOn),
     checkpoint: () => Promise.resolve(),
     close: () => pool.end(),
   };
 }
 
-async function serializable<T>(pool: pg.Pool, tables: Tables, body: (tx: Tx) => Promise<T>): Promise<T> {
+async function serializable<T>(pool: pg.Pool, tables: Tables, body: (tx: Tx) => Promise<T>, serializeOn?: string): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await onOneConnection(pool, tables, body);
+      return await onOneConnection(pool, tables, body, serializeOn);
     } catch (error) {
       // A pool that cannot connect fails before any query, so drizzle does not wrap it: say it is the database.
       if (isSocketError(error)) throw new DatabaseUnreachableError(error);
@@ -83,25 +83,37 @@ async function serializable<T>(pool: pg.Pool, tables: Tables, body: (tx: Tx) => 
  * connection whose BEGIN failed (a pool slot lost for good at each database restart), and the error of a
  * ROLLBACK on a dead connection would replace the one that matters.
  */
-async function onOneConnection<T>(pool: pg.Pool, tables: Tables, body: (tx: Tx) => Promise<T>): Promise<T> {
+async function onOneConnection<T>(pool: pg.Pool, tables: Tables, body: (tx: Tx) => Promise<T>, serializeOn?: string): Promise<T> {
   const client = await pool.connect();
   let failure: unknown;
+  let lockStuck = false;
   try {
-    await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+    // Taken before BEGIN, so the transaction's snapshot already holds what the previous holder committed.
+    if (serializeOn !== undefined) await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [serializeOn]);
     try {
-      const result = await body(Object.assign(drizzle(client), { tables }) as unknown as Tx);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      return await inTransaction(client, tables, body);
+    } finally {
+      // Should the unlock fail, the connection is closed below, and the lock goes with its session.
+      if (serializeOn !== undefined) lockStuck = !(await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [serializeOn]).then(() => true, () => false));
     }
   } catch (error) {
     failure = error;
     throw error;
   } finally {
     // A connection that failed under us is closed rather than handed to the next request.
-    client.release(failure !== undefined && storageFaultOf(failure) !== null ? (failure as Error) : undefined);
+    client.release(lockStuck || (failure !== undefined && storageFaultOf(failure) !== null));
+  }
+}
+
+async function inTransaction<T>(client: pg.PoolClient, tables: Tables, body: (tx: Tx) => Promise<T>): Promise<T> {
+  await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+  try {
+    const result = await body(Object.assign(drizzle(client), { tables }) as unknown as Tx);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   }
 }
 

@@ -43,6 +43,7 @@ export function openSqliteStorage(dataDir: string): Storage {
     dataDir,
     tables: schema,
     read: readDb,
+    // One transaction at a time already: `serializeOn` asks for nothing more.
     transaction: (body) => queue.run(() => inTransaction(writer, writeDb, body)),
     // Through the queue: a checkpoint between two statements of an open transaction would not truncate.
     checkpoint: () => queue.run(() => { writer.pragma('wal_checkpoint(TRUNCATE)'); return Promise.resolve(); }),
