@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { bytesField } from './binary.ts';
 import { grantIdSchema, grantListUpdateSchema, grantWrapBytesSchema } from './grant-parts.ts';
-import { accountIdSchema, documentIdSchema, sequenceSchema, timestampSchema, uploadIdSchema } from './ids.ts';
+import { accountIdSchema, documentIdSchema, timestampSchema, uploadIdSchema, versionSchema } from './ids.ts';
 import { vaultManifestUpdateSchema } from './vaults.ts';
 
 export const MAX_PAYLOAD_BYTES = 8 * 1024 ** 3;
@@ -37,7 +37,7 @@ export const CONTENT_RANGE_PATTERN = /^bytes (\d{1,16})-(\d{1,16})\/(\d{1,16})$/
 /** POST .../uploads/:uploadId/commit. version = 1 for a new document, else the current version + 1. */
 export const commitUploadRequestSchema = z.strictObject({
   documentId: documentIdSchema,
-  version: sequenceSchema,
+  version: versionSchema,
   metadata: bytesField(MAX_METADATA_BYTES, 1),
   manifest: bytesField(MAX_MANIFEST_BYTES, 1),
   envelopes: z.array(bytesField(MAX_ENVELOPE_BYTES, 1)).min(1).max(MAX_ENVELOPES),
@@ -46,11 +46,11 @@ export const commitUploadRequestSchema = z.strictObject({
   grants: z.array(z.strictObject({ grantId: grantIdSchema, wrap: grantWrapBytesSchema, list: grantListUpdateSchema })).max(MAX_ENVELOPES).optional(),
 });
 
-export const commitUploadResponseSchema = z.strictObject({ documentId: documentIdSchema, version: sequenceSchema });
+export const commitUploadResponseSchema = z.strictObject({ documentId: documentIdSchema, version: versionSchema });
 
 export const documentSummarySchema = z.strictObject({
   documentId: documentIdSchema,
-  currentVersion: sequenceSchema,
+  currentVersion: versionSchema,
   payloadSize: z.number().int().nonnegative(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -71,7 +71,7 @@ export const listDocumentsResponseSchema = z.strictObject({
 /** GET .../documents/:documentId (current version) or .../versions/:version: logged as an envelope read. */
 export const documentVersionResponseSchema = z.strictObject({
   documentId: documentIdSchema,
-  version: sequenceSchema,
+  version: versionSchema,
   authorAccountId: accountIdSchema,
   payloadSize: z.number().int().nonnegative(),
   createdAt: timestampSchema,
@@ -85,7 +85,7 @@ export const documentVersionResponseSchema = z.strictObject({
 /** GET .../documents/:documentId/versions. */
 export const listVersionsResponseSchema = z.strictObject({
   documentId: documentIdSchema,
-  versions: z.array(z.strictObject({ version: sequenceSchema, payloadSize: z.number().int().nonnegative(), createdAt: timestampSchema })),
+  versions: z.array(z.strictObject({ version: versionSchema, payloadSize: z.number().int().nonnegative(), createdAt: timestampSchema })),
 });
 
 /** DELETE .../documents/:documentId: every version goes, with the vault manifest that no longer lists it. */

@@ -10,7 +10,7 @@ import { bytesField } from './binary.ts';
 import { grantIdSchema, grantListUpdateSchema, grantWrapBytesSchema } from './grant-parts.ts';
 import { MAX_PUBLIC_BUNDLE_BYTES } from './accounts.ts';
 import { MAX_ENVELOPE_BYTES } from './documents.ts';
-import { accountIdSchema, documentIdSchema, sequenceSchema, timestampSchema, vaultIdSchema } from './ids.ts';
+import { accountIdSchema, documentIdSchema, timestampSchema, vaultIdSchema, versionSchema } from './ids.ts';
 import { vaultManifestUpdateSchema } from './vaults.ts';
 
 export { GRANT_WRAP_BYTES, MAX_GRANT_LIST_BYTES, grantIdSchema, grantListUpdateSchema, type GrantListUpdate } from './grant-parts.ts';
@@ -20,7 +20,7 @@ export const MAX_GRANT_SCOPE_BYTES = 64 * 1024;
 
 export const grantWrapSchema = z.strictObject({
   documentId: documentIdSchema,
-  version: sequenceSchema,
+  version: versionSchema,
   wrap: grantWrapBytesSchema,
 });
 

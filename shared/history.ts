@@ -3,7 +3,7 @@
 // recomputes the chain and signs a checkpoint of its head (crypto/access-chain.ts, ATK-33).
 import { z } from 'zod';
 import { bytesField, fixedBytesField } from './binary.ts';
-import { accountIdSchema, documentIdSchema, sequenceSchema, timestampSchema } from './ids.ts';
+import { accountIdSchema, documentIdSchema, sequenceSchema, timestampSchema, versionSchema } from './ids.ts';
 
 export const ACCESS_ACTIONS = ['envelope-read', 'payload-read'] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
@@ -18,7 +18,7 @@ export const accessEventSchema = z.strictObject({
   actorAccountId: accountIdSchema,
   action: z.enum(ACCESS_ACTIONS),
   documentId: documentIdSchema,
-  version: sequenceSchema,
+  version: versionSchema,
   at: timestampSchema,
   /** SHA-256 link: covers this event and the previous link. */
   chainHash: fixedBytesField(32),

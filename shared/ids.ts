@@ -23,11 +23,18 @@ export const vaultIdSchema = randomIdSchema;
 export const documentIdSchema = randomIdSchema;
 export const uploadIdSchema = randomIdSchema;
 
-/** Document versions and vault manifest sequences count from 1. */
+/** Vault manifest, grant list, settings and history sequences count from 1. */
 export const sequenceSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Document versions count from 1 and are a u32 in the cryptographic context (crypto/SPEC.md); bounded to
+ * 2^31 - 1, PostgreSQL's integer, so that no engine refuses a value the API accepted.
+ */
+export const MAX_DOCUMENT_VERSION = 2_147_483_647;
+export const versionSchema = z.number().int().min(1).max(MAX_DOCUMENT_VERSION);
+
 /** Path parameters arrive as text. */
-export const versionParamSchema = z.string().regex(/^[1-9][0-9]{0,14}$/).transform(Number);
+export const versionParamSchema = z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number).pipe(versionSchema);
 
 /** Milliseconds since the epoch, as the server's clock saw them. */
 export const timestampSchema = z.number().int().nonnegative();

@@ -30,6 +30,8 @@ export function isValidRpps(value: string): boolean {
 
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- the same characters, every one of them
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 const displayText = (max: number) => z.string().trim().min(1).max(max).refine((text) => !CONTROL.test(text) && text.normalize('NFC') === text);
 
 export const rppsSchema = z.string().refine(isValidRpps);
@@ -53,7 +55,8 @@ export const practitionerEntrySchema = practitionerProfileSchema.extend({ accoun
 
 /** GET /api/practitioners?q=&limit=: session; up to `limit` (1..50, default 20) entries matching every word of q. */
 export const searchPractitionersQuerySchema = z.strictObject({
-  q: z.string().max(200),
+  /** Control characters (a pasted tab, a NUL) separate words like spaces; PostgreSQL refuses a NUL in text. */
+  q: z.string().max(200).transform((text) => text.replace(CONTROLS, ' ')),
   limit: z.string().regex(/^\d{1,2}$/).transform(Number).pipe(z.number().int().min(1).max(50)).optional(),
 });
 export const searchPractitionersResponseSchema = z.strictObject({ practitioners: z.array(practitionerEntrySchema) });

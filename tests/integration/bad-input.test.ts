@@ -97,6 +97,7 @@ describe('JSON bodies', () => {
     const bodies = [
       { ...commitBody(randomB64(16), 1, 1), version: 0 },
       { ...commitBody(randomB64(16), 1, 1), version: '1' },
+      { ...commitBody(randomB64(16), 1, 1), version: 2 ** 31 },
       { ...commitBody(randomB64(16), 1, 1), envelopes: [] },
       { ...commitBody(randomB64(16), 1, 1), envelopes: Array.from({ length: 65 }, () => randomB64(10)) },
       { ...commitBody(randomB64(16), 1, 1), documentId: 'not-an-id' },
@@ -189,6 +190,9 @@ describe('ids, queries and routes', () => {
     '/api/vaults/VAULT/documents/DOC/versions/0',
     '/api/vaults/VAULT/documents/DOC/versions/abc',
     '/api/vaults/VAULT/documents/DOC/versions/99999999999999999999',
+    // Past 2^31 - 1: a u32 in the cryptographic context, and PostgreSQL's integer would refuse it with an error.
+    '/api/vaults/VAULT/documents/DOC/versions/2147483648',
+    '/api/vaults/VAULT/documents/DOC/versions/999999999999999',
     '/api/vaults/VAULT/uploads/UPLOAD',
     '/api/vaults/VAULT/nothing-here',
     '/api/nothing-here',

@@ -129,6 +129,13 @@ describe('GET /api/practitioners', () => {
     expect(await search('example')).not.toContain(patient.accountId);
   });
 
+  it('reads a NUL or a tab in the query as a space (PostgreSQL refuses a NUL in text)', async () => {
+    for (const separator of ['\u0000', '\t', '\u007f']) {
+      expect(await search(`hugo${separator}lyon`)).toEqual([hugoAccount.accountId]);
+      expect(await search(`hugo${separator}zzzz`)).toEqual([]);
+    }
+  });
+
   it('refuses a bad limit and needs a session', async () => {
     expect((await call(server, 'GET', '/api/practitioners?q=a&limit=0', { token: patient.token })).status).toBe(400);
     expect((await call(server, 'GET', '/api/practitioners?q=a&limit=51', { token: patient.token })).status).toBe(400);
