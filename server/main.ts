@@ -10,6 +10,7 @@ import { openServerState } from './bootstrap.ts';
 import { parseEnv } from './env.ts';
 import { DEFAULT_POLICY } from './services/deps.ts';
 import { purgeExpired } from './storage/recovery.ts';
+import { storageFaultOf } from './storage/storage-fault.ts';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -64,10 +65,20 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  // A connection error may quote DATABASE_URL; its password never reaches the console.
-  const message = error instanceof Error ? error.message : 'start-up failed';
+/** What stopped the start, in words: the innermost cause (drizzle's wrapper only quotes its SQL). */
+function startFailure(error: unknown): string {
+  let innermost = error;
+  while (innermost instanceof Error && innermost.cause instanceof Error) innermost = innermost.cause;
+  const detail = innermost instanceof Error ? innermost.message : 'start-up failed';
   const url = process.env.DATABASE_URL;
-  console.error(url === undefined ? message : redactSecrets(message, url));
+  if (url === undefined) return detail;
+  // A connection error may quote DATABASE_URL; its password never reaches the console.
+  const unreachable = storageFaultOf(error) === 'unavailable';
+  const prefix = unreachable ? `PostgreSQL injoignable / out of reach (${maskDatabaseUrl(url)}): ` : '';
+  return prefix + redactSecrets(detail, url);
+}
+
+main().catch((error: unknown) => {
+  console.error(startFailure(error));
   process.exit(1);
 });
