@@ -10,6 +10,7 @@ import { assertTrue, BenchCheckError } from '../crosscheck.ts';
 import type { Results } from '../table.ts';
 import { auditStoredAfterSweep, storedCounts } from '../../faults/disk-audit.ts';
 import { documentVersionResponseSchema, listDocumentsResponseSchema } from '../../../shared/documents.ts';
+import { sessionInfoSchema } from '../../../shared/sessions.ts';
 import { vaultManifestResponseSchema } from '../../../shared/vaults.ts';
 import type { ChildServer } from './child-process.ts';
 import { measureLoad, type LoadFigures } from './http-load.ts';
@@ -45,6 +46,12 @@ interface Route {
 function routes(vaultId: string, documentIds: readonly string[], documents: number): Route[] {
   const page = Math.min(documents, 200);
   return [
+    {
+      operation: 'GET current session (the floor of an authenticated route)',
+      path: '/api/sessions/current',
+      check: (body) => { sessionInfoSchema.parse(body); },
+      note: 'one session lookup and a 100-byte answer: every authenticated route costs at least this',
+    },
     {
       operation: `GET document list (page of ${String(page)})`,
       path: `/api/vaults/${vaultId}/documents?limit=200`,
