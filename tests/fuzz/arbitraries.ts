@@ -1,6 +1,7 @@
 // fast-check generators for one fuzzed request: who it claims to be, its path, query, body and headers.
 // They produce descriptions, not requests: build-request.ts applies them to the route's valid request in
 // the live world, so a failing case replays from its seed whatever the random keys of the world.
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 
 export type AuthChoice =
@@ -45,11 +46,18 @@ export type BodyChoice =
   | { kind: 'stream'; bytes: Uint8Array; fail: boolean }
   | { kind: 'none' };
 
+export type QueryChoice =
+  | { kind: 'valid' }
+  /** The whole query string, with its '?'. */
+  | { kind: 'text'; text: string }
+  /** One parameter of the route's valid query (or a usual name, when it has none) given `value`; percent-encoded first when `encode`. */
+  | { kind: 'param'; index: number; value: string; encode: boolean };
+
 export interface FuzzCase {
   method: string | null;
   auth: AuthChoice;
   path: PathChoice;
-  query: string | null;
+  query: QueryChoice;
   body: BodyChoice;
   headers: [string, string][];
 }
@@ -59,15 +67,31 @@ const headerChar = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ m
 const headerText = (maxLength = 40) => fc.string({ unit: headerChar, maxLength });
 const tokenChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_!#$%&\'*+.^`|~'.split(''));
 
-/** Strings at the edges: empty, control, lone surrogates, non-NFC, RTL, astral, BOM, huge. */
+/** Strings at the edges: empty, control (PostgreSQL refuses a NUL in text), lone surrogates, non-NFC, RTL, astral, BOM. */
 const unicodeEdge = fc.constantFrom(
-  '', ' ', '\u0000', '\u0007', '\u001f', '\u007f', '\u0085', '\u009f', '\ud800', '\udfff', 'a\ud800b', '\ufeff', '\ufffe', '\uffff',
+  '', ' ', '\u0000', 'a\u0000b', '\u0007', '\u001f', '\u007f', '\u0085', '\u009f', '\ud800', '\udfff', 'a\ud800b', '\ufeff', '\ufffe', '\uffff',
   '\u202e', 'e\u0301', '\u00e9', 'Å', '\u{1F600}', '\u{10FFFF}', 'ﬁ', 'İ', '\u200b', 'null', 'undefined', '__proto__', 'constructor',
   '../../etc/passwd', '%00', '<script>', "'; DROP TABLE accounts; --", '${x}', '\\', '"',
 );
 const hugeString = fc.constantFrom(70_000, 90_000).chain((length) => fc.constantFrom('A'.repeat(length), 'é'.repeat(length / 2), '\u{1F600}'.repeat(length / 4)));
 
-const edgeNumber = fc.constantFrom(0, -0, -1, 1, 1.5, 0.1, 255, 256, 2 ** 31, 2 ** 32, 2 ** 32 + 1, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 8 * 1024 ** 3, 8 * 1024 ** 3 + 1, 1e21, 1e308, -1e308, Number.MIN_VALUE, Number.MAX_VALUE);
+/** Text that does not compress, longer than a PostgreSQL index entry may be (about 2.7 kB): for ids and other indexed columns. */
+const longRandomText = fc.tuple(fc.constantFrom(3_000, 9_000), fc.integer()).map(([length, seed]) => pseudoRandomText(length, seed));
+
+/** Deterministic base64url text from a seed, so a failing case replays. */
+export function pseudoRandomText(length: number, seed: number): string {
+  let text = '';
+  for (let block = 0; text.length < length; block += 1) text += createHash('sha256').update(`${String(seed)}:${String(block)}`).digest('base64url');
+  return text.slice(0, length);
+}
+
+/** A text with a control character inside (NUL the most often): PostgreSQL refuses a NUL in text. */
+const controlText = fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom('\u0000', '\u0000', '\u0001', '\u001f', '\u007f', '\u0085'), fc.string({ maxLength: 8 })).map((parts) => parts.join(''));
+
+/** Around PostgreSQL's integer (int4) and bigint bounds, as path and query text. */
+const integerEdgeText = fc.constantFrom('2147483647', '2147483648', '-2147483648', '-2147483649', '4294967296', '9007199254740993', '9223372036854775807', '9223372036854775808', '-9223372036854775809');
+
+const edgeNumber = fc.constantFrom(0, -0, -1, 1, 1.5, 0.1, 255, 256, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 2 ** 63, 2 ** 32 + 1, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 8 * 1024 ** 3, 8 * 1024 ** 3 + 1, 1e21, 1e308, -1e308, Number.MIN_VALUE, Number.MAX_VALUE);
 
 /** Any JSON value, weighted towards the values that break validators. */
 export const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -78,6 +102,8 @@ export const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: unicodeEdge },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
   { weight: 1, arbitrary: hugeString },
+  { weight: 1, arbitrary: longRandomText },
+  { weight: 1, arbitrary: controlText },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.constant({ ['__proto__']: { polluted: true } }) },
 );
@@ -126,11 +152,14 @@ export const authChoice: fc.Arbitrary<AuthChoice> = fc.oneof(
   { weight: 1, arbitrary: fc.oneof(fc.constantFrom('__Host-session=', '__Host-session=x', '__Host-session="a"', 'session=x', '__Host-session=a; __Host-session=b', '__Host-session=%ZZ'), headerText()).map((cookie) => ({ kind: 'garbage-cookie' as const, cookie })) },
 );
 
-/** Path segments that must name nothing: traversal, NUL, bad escapes, very long, unicode, numbers. */
+/** Path segments (and query values) that must name nothing: traversal, NUL, bad escapes, very long, unicode, numbers. */
 const badSegment = fc.oneof(
   fc.constantFrom('', '.', '..', '%2e%2e', '%2E.', '%00', '%', '%Z', '%ZZ', '%2F', '%5C', '..%2F..%2F', '%u0041', '%ED%A0%80', '%C0%AF', '%FF', '+', ' ', '0', '-1', '00', '01', '1e3', '1.0', '0x1',
     '999999999999999', '9999999999999999', '99999999999999999999', 'null', 'undefined', '__proto__', 'constructor', 'A'.repeat(22), 'A'.repeat(21) + 'B', 'A'.repeat(23), '/'.repeat(3), '?', '#', ';', 'a;b=c'),
   fc.constantFrom(300, 10_000).map((length) => 'A'.repeat(length)),
+  longRandomText,
+  integerEdgeText,
+  controlText,
   unicodeEdge,
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/='.split('')), minLength: 20, maxLength: 24 }),
@@ -150,14 +179,15 @@ export const pathChoice: fc.Arbitrary<PathChoice> = fc.oneof(
   },
 );
 
-export const queryChoice: fc.Arbitrary<string | null> = fc.oneof(
-  { weight: 6, arbitrary: fc.constant(null) },
+export const queryChoice: fc.Arbitrary<QueryChoice> = fc.oneof(
+  { weight: 6, arbitrary: fc.constant({ kind: 'valid' as const }) },
   {
     weight: 3,
     arbitrary: fc.constantFrom('?', '?limit=', '?limit=0', '?limit=200', '?limit=201', '?limit=-1', '?limit=1.5', '?limit=1e2', '?limit=%31', '?limit=1&limit=2', '?cursor=', '?cursor=%00', '?cursor=%ZZ',
-      '?cursor=AAAA&cursor=BBBB', `?cursor=${'A'.repeat(65)}`, '?cursor=99999999999999999999', '?cursor=-5', '?cursor=1e3', '?unknown=1', '?__proto__=1', '?limit[]=1', '?%=%', '?&&&=', '?cursor=\u{1F600}'),
+      '?cursor=AAAA&cursor=BBBB', `?cursor=${'A'.repeat(65)}`, '?cursor=99999999999999999999', '?cursor=-5', '?cursor=1e3', '?unknown=1', '?__proto__=1', '?limit[]=1', '?%=%', '?&&&=', '?cursor=\u{1F600}').map((text) => ({ kind: 'text' as const, text })),
   },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }).map((text) => `?${text}`) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }).map((text) => ({ kind: 'text' as const, text: `?${text}` })) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('param' as const), index: fc.nat(), value: badSegment, encode: fc.boolean() }) },
 );
 
 const interestingInt = fc.oneof(fc.constantFrom(0, 1, 99, 100, 199, 200, 999, 1000, 1001, 64 * 1024 ** 2, 2 ** 53, 9e15, 1e16), fc.nat({ max: 2000 }));
@@ -197,20 +227,20 @@ export const headerChoice: fc.Arbitrary<[string, string][]> = fc.array(headerPai
 export const methodChoice: fc.Arbitrary<string> = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', 'PROPFIND');
 
 /** The route's valid request: Alice's bearer token, the seeded ids, the valid body. */
-const VALID: FuzzCase = { method: null, auth: { kind: 'bearer', who: 'alice' }, path: { kind: 'valid' }, query: null, body: { kind: 'valid' }, headers: [] };
+export const VALID: FuzzCase = { method: null, auth: { kind: 'bearer', who: 'alice' }, path: { kind: 'valid' }, query: { kind: 'valid' }, body: { kind: 'valid' }, headers: [] };
 
 /**
  * The valid request with one thing changed: every refusal path is reached on its own. The change is never
  * the valid choice itself (a success may use the world up, and it costs a restore); a route that reads no
- * body gets few body cases, which it ignores.
+ * body gets few body cases, which it ignores, and one that reads a query gets more query cases.
  */
-function oneThingWrong(readsBody: boolean): fc.Arbitrary<FuzzCase> {
+function oneThingWrong(readsBody: boolean, readsQuery: boolean): fc.Arbitrary<FuzzCase> {
   return fc.oneof(
     { weight: readsBody ? 5 : 1, arbitrary: bodyChoice.filter((body) => body.kind !== 'valid').map((body) => ({ ...VALID, body })) },
     { weight: 3, arbitrary: headerChoice.map((headers) => ({ ...VALID, headers })) },
     { weight: 2, arbitrary: pathChoice.filter((path) => path.kind !== 'valid').map((path) => ({ ...VALID, path })) },
     { weight: 2, arbitrary: authChoice.filter((auth) => auth.kind !== 'bearer' || auth.who !== 'alice').map((auth) => ({ ...VALID, auth })) },
-    { weight: 1, arbitrary: queryChoice.filter((query) => query !== null).map((query) => ({ ...VALID, query })) },
+    { weight: readsQuery ? 4 : 1, arbitrary: queryChoice.filter((query) => query.kind !== 'valid').map((query) => ({ ...VALID, query })) },
     { weight: 1, arbitrary: methodChoice.map((method) => ({ ...VALID, method })) },
   );
 }
@@ -225,6 +255,6 @@ const everythingWrong: fc.Arbitrary<FuzzCase> = fc.record({
   headers: fc.array(headerPair, { maxLength: 4 }),
 });
 
-export function fuzzCaseFor(readsBody: boolean): fc.Arbitrary<FuzzCase> {
-  return fc.oneof({ weight: 3, arbitrary: oneThingWrong(readsBody) }, { weight: 1, arbitrary: everythingWrong });
+export function fuzzCaseFor(readsBody: boolean, readsQuery: boolean): fc.Arbitrary<FuzzCase> {
+  return fc.oneof({ weight: 3, arbitrary: oneThingWrong(readsBody, readsQuery) }, { weight: 1, arbitrary: everythingWrong });
 }

@@ -1,7 +1,7 @@
 // Turns a fuzz case into a Request for one route in the live world: the route's valid request, with the
 // case's method, credentials, path, query, body and headers applied on top.
 import { ORIGIN, randomB64 } from '../integration/harness.ts';
-import type { AuthChoice, Base64Variant, BodyChoice, Encoding, FuzzCase, Mutation, PathChoice } from './arbitraries.ts';
+import type { AuthChoice, Base64Variant, BodyChoice, Encoding, FuzzCase, Mutation, PathChoice, QueryChoice } from './arbitraries.ts';
 import { fillPath, validChunk, type RouteSpec } from './route-table.ts';
 import type { World } from './world.ts';
 
@@ -12,11 +12,11 @@ export interface BuiltRequest {
   target: string;
 }
 
-export function buildRequest(world: World, route: RouteSpec, fuzz: FuzzCase): BuiltRequest {
+export async function buildRequest(world: World, route: RouteSpec, fuzz: FuzzCase): Promise<BuiltRequest> {
   const method = (fuzz.method ?? route.method).toUpperCase();
-  const target = `${pathOf(world, route, fuzz.path)}${fuzz.query ?? route.query ?? ''}`;
+  const target = `${pathOf(world, route, fuzz.path)}${queryOf(route, fuzz.query)}`;
   const headers = new Headers(authHeaders(world, fuzz.auth));
-  const body = method === 'GET' || method === 'HEAD' ? undefined : bodyOf(world, route, fuzz.body, headers);
+  const body = method === 'GET' || method === 'HEAD' ? undefined : await bodyOf(world, route, fuzz.body, headers);
   for (const [name, value] of fuzz.headers) headers.set(name, value);
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
   if (body !== undefined) {
@@ -59,6 +59,24 @@ function pathOf(world: World, route: RouteSpec, choice: PathChoice): string {
   }
 }
 
+/** Names tried by a query-parameter case on a route whose valid request has no query. */
+const USUAL_QUERY_NAMES = ['limit', 'cursor', 'q'];
+
+function queryOf(route: RouteSpec, choice: QueryChoice): string {
+  switch (choice.kind) {
+    case 'valid': return route.query ?? '';
+    case 'text': return choice.text;
+    case 'param': {
+      const pairs = (route.query ?? '').replace(/^\?/, '').split('&').filter((pair) => pair !== '').map((pair) => pair.split('=', 2) as [string, string?]);
+      const names = pairs.length > 0 ? pairs.map(([name]) => name) : USUAL_QUERY_NAMES;
+      const name = names[choice.index % names.length] ?? 'q';
+      const value = choice.encode ? encodeSegment(choice.value) : choice.value;
+      const kept = pairs.some(([key]) => key === name) ? pairs : [...pairs, [name]];
+      return `?${kept.map(([key, old]) => (key === name ? `${key}=${value}` : `${key}=${old ?? ''}`)).join('&')}`;
+    }
+  }
+}
+
 /** Bob's own id for this parameter: a real id that Alice's requests must not reach. */
 function bobsValue(world: World, name: string): string {
   if (name === 'vaultId') return world.bob.vaultId;
@@ -87,9 +105,9 @@ export function encodeSegment(text: string): string {
   }
 }
 
-function bodyOf(world: World, route: RouteSpec, choice: BodyChoice, headers: Headers): BodyInit | undefined {
+async function bodyOf(world: World, route: RouteSpec, choice: BodyChoice, headers: Headers): Promise<BodyInit | undefined> {
   if (route.body === 'chunk') {
-    headers.set('content-range', validChunk(world).contentRange);
+    headers.set('content-range', (await validChunk(world)).contentRange);
     headers.set('content-type', 'application/octet-stream');
   } else if (choice.kind !== 'bytes' && choice.kind !== 'stream' && choice.kind !== 'none') {
     headers.set('content-type', 'application/json');
@@ -97,7 +115,7 @@ function bodyOf(world: World, route: RouteSpec, choice: BodyChoice, headers: Hea
   switch (choice.kind) {
     case 'none': return undefined;
     case 'valid': return validBody(world, route);
-    case 'mutated': return route.body === 'chunk' ? resized(validChunk(world).bytes, choice.mutation.target) : encode(mutatedJson(templateOf(world, route), choice.mutation), choice.encoding);
+    case 'mutated': return route.body === 'chunk' ? resized((await validChunk(world)).bytes, choice.mutation.target) : encode(mutatedJson(await templateOf(world, route), choice.mutation), choice.encoding);
     case 'json': return JSON.stringify(choice.value);
     case 'text': return choice.text;
     case 'bytes': return new Uint8Array(choice.bytes);
@@ -105,13 +123,13 @@ function bodyOf(world: World, route: RouteSpec, choice: BodyChoice, headers: Hea
   }
 }
 
-function templateOf(world: World, route: RouteSpec): unknown {
-  return route.json?.(world) ?? {};
+export async function templateOf(world: World, route: RouteSpec): Promise<unknown> {
+  return (await route.json?.(world)) ?? {};
 }
 
-function validBody(world: World, route: RouteSpec): BodyInit | undefined {
-  if (route.body === 'chunk') return validChunk(world).bytes.slice();
-  if (route.body === 'json') return JSON.stringify(templateOf(world, route));
+async function validBody(world: World, route: RouteSpec): Promise<BodyInit | undefined> {
+  if (route.body === 'chunk') return (await validChunk(world)).bytes.slice();
+  if (route.body === 'json') return JSON.stringify(await templateOf(world, route));
   return undefined;
 }
 
@@ -148,6 +166,14 @@ function placesOf(value: unknown, at: Path = []): Path[] {
   if (Array.isArray(value)) return [...here, ...value.flatMap((item, index) => placesOf(item, [...at, index]))];
   if (value !== null && typeof value === 'object') return [...here, ...Object.entries(value).flatMap(([key, item]) => placesOf(item, [...at, key]))];
   return here;
+}
+
+/** The template's leaves (its strings, numbers, booleans and nulls): their mutation targets, and their paths for messages. */
+export function leavesOf(template: unknown): { target: number; path: string }[] {
+  return placesOf(template).flatMap((path, target) => {
+    const value = valueAt(template, path);
+    return value !== null && typeof value === 'object' ? [] : [{ target, path: path.join('.') }];
+  });
 }
 
 function valueAt(root: unknown, path: Path): unknown {

@@ -14,8 +14,8 @@ export interface RouteSpec {
   path: string;
   params: (world: World) => Record<string, string>;
   body: BodyKind;
-  /** The valid JSON body (body 'json'). */
-  json?: (world: World) => Record<string, unknown>;
+  /** The valid JSON body (body 'json'); some read the live state (a sequence) to build it. */
+  json?: (world: World) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** The valid query string, with its '?'. */
   query?: string;
   /** The route checks a key and counts a failure (login throttling): its 401 may write login_throttles. */
@@ -33,10 +33,10 @@ const aVersion = (world: World) => ({ ...aDocument(world), version: '1' });
 const none = () => ({});
 const aGrant = (world: World) => ({ ...vault(world), grantId: world.grantId });
 const record = (world: World) => ({ vaultId: world.recordId });
-const nextGrantList = (world: World) => ({ sequence: grantListSequenceOf(world) + 1, list: randomB64(100) });
+const nextGrantList = async (world: World) => ({ sequence: (await grantListSequenceOf(world)) + 1, list: randomB64(100) });
 
-function nextManifest(world: World) {
-  return { sequence: manifestSequenceOf(world, world.alice) + 1, manifest: randomB64(100) };
+async function nextManifest(world: World, vaultId = world.alice.vaultId) {
+  return { sequence: (await manifestSequenceOf(world, { ...world.alice, vaultId })) + 1, manifest: randomB64(100) };
 }
 
 export const ROUTES: RouteSpec[] = [
@@ -65,7 +65,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'DELETE', path: '/api/sessions/current', params: none, body: 'none' },
   { method: 'GET', path: '/api/vaults', params: none, body: 'none' },
   { method: 'GET', path: '/api/vaults/:vaultId/manifest', params: vault, body: 'none' },
-  { method: 'PUT', path: '/api/vaults/:vaultId/manifest', params: vault, body: 'json', json: (w) => ({ vaultManifest: nextManifest(w) }), keepsWorld: true },
+  { method: 'PUT', path: '/api/vaults/:vaultId/manifest', params: vault, body: 'json', json: async (w) => ({ vaultManifest: await nextManifest(w) }), keepsWorld: true },
   { method: 'GET', path: '/api/vaults/:vaultId/history', params: vault, body: 'none', query: '?limit=10' },
   { method: 'GET', path: '/api/vaults/:vaultId/history/checkpoint', params: vault, body: 'none' },
   { method: 'PUT', path: '/api/vaults/:vaultId/history/checkpoint', params: vault, body: 'json', json: () => ({ checkpoint: randomB64(200) }) },
@@ -76,14 +76,14 @@ export const ROUTES: RouteSpec[] = [
   {
     method: 'POST', path: '/api/vaults/:vaultId/uploads/:uploadId/commit', body: 'json',
     params: (w) => ({ ...vault(w), uploadId: w.completeUploadId }),
-    json: (w) => commitBody(randomB64(16), 1, manifestSequenceOf(w, w.alice) + 1),
+    json: async (w) => commitBody(randomB64(16), 1, (await manifestSequenceOf(w, w.alice)) + 1),
   },
   { method: 'GET', path: '/api/vaults/:vaultId/documents', params: vault, body: 'none', query: '?limit=10' },
   { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId', params: aDocument, body: 'none' },
   { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId/versions', params: aDocument, body: 'none' },
   { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId/versions/:version', params: aVersion, body: 'none' },
   { method: 'GET', path: '/api/vaults/:vaultId/documents/:documentId/versions/:version/payload', params: aVersion, body: 'none' },
-  { method: 'DELETE', path: '/api/vaults/:vaultId/documents/:documentId', params: aDocument, body: 'json', json: (w) => ({ vaultManifest: nextManifest(w) }) },
+  { method: 'DELETE', path: '/api/vaults/:vaultId/documents/:documentId', params: aDocument, body: 'json', json: async (w) => ({ vaultManifest: await nextManifest(w) }) },
   {
     method: 'PUT', path: '/api/accounts/me/practitioner-profile', params: none, body: 'json', keepsWorld: true,
     json: () => ({ name: 'Dr Claire Martin', profession: 'medecin-specialiste', specialty: 'cardiologie', rpps: '10000000017', place: 'Cabinet des Lilas', city: 'Lyon' }),
@@ -93,17 +93,17 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/shares', params: none, body: 'none' },
   {
     method: 'POST', path: '/api/vaults/:vaultId/grants', params: vault, body: 'json',
-    json: (w) => ({
+    json: async (w) => ({
       grantId: randomB64(16), recipientAccountId: w.bob.accountId, role: 'reader', endsAt: null, recipientEnvelope: randomB64(200), ownerEnvelope: randomB64(200),
-      scope: randomB64(257), list: { sequence: 1, list: randomB64(100) }, wraps: [{ documentId: w.documentId, version: 1, wrap: randomB64(73) }], vaultManifest: nextManifest(w),
+      scope: randomB64(257), list: { sequence: 1, list: randomB64(100) }, wraps: [{ documentId: w.documentId, version: 1, wrap: randomB64(73) }], vaultManifest: await nextManifest(w),
     }),
   },
   { method: 'GET', path: '/api/vaults/:vaultId/grants', params: vault, body: 'none' },
   {
     method: 'PATCH', path: '/api/vaults/:vaultId/grants/:grantId', params: aGrant, body: 'json', keepsWorld: true,
-    json: (w) => ({ list: nextGrantList(w), wraps: [], removeDocuments: [], endsAt: null, role: 'contributor' }),
+    json: async (w) => ({ list: await nextGrantList(w), wraps: [], removeDocuments: [], endsAt: null, role: 'contributor' }),
   },
-  { method: 'DELETE', path: '/api/vaults/:vaultId/grants/:grantId', params: aGrant, body: 'json', json: (w) => ({ vaultManifest: nextManifest(w) }) },
+  { method: 'DELETE', path: '/api/vaults/:vaultId/grants/:grantId', params: aGrant, body: 'json', json: async (w) => ({ vaultManifest: await nextManifest(w) }) },
   {
     method: 'POST', path: '/api/vaults/:vaultId/uploads/:uploadId/contribute', body: 'json',
     params: (w) => ({ vaultId: w.doctor.vaultId, uploadId: w.contributionUploadId }),
@@ -112,13 +112,13 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/vaults/:vaultId/contributions', params: vault, body: 'none' },
   {
     method: 'POST', path: '/api/vaults/:vaultId/contributions/:documentId/accept', body: 'json',
-    params: (w) => ({ ...vault(w), documentId: w.contributionId }), json: (w) => ({ vaultManifest: nextManifest(w) }),
+    params: (w) => ({ ...vault(w), documentId: w.contributionId }), json: async (w) => ({ vaultManifest: await nextManifest(w) }),
   },
   { method: 'DELETE', path: '/api/vaults/:vaultId/contributions/:documentId', params: (w) => ({ ...vault(w), documentId: w.contributionId }), body: 'none' },
   { method: 'GET', path: '/api/vaults/:vaultId/settings', params: vault, body: 'none' },
   {
     method: 'PUT', path: '/api/vaults/:vaultId/settings', params: vault, body: 'json',
-    json: (w) => ({ sequence: settingsSequenceOf(w) + 1, settings: randomB64(281) }),
+    json: async (w) => ({ sequence: (await settingsSequenceOf(w)) + 1, settings: randomB64(281) }),
   },
   {
     method: 'POST', path: '/api/vaults', params: none, body: 'json', keepsWorld: true,
@@ -130,16 +130,15 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/api/invites/:inviteId/accept', params: (w) => ({ inviteId: w.doctorInviteId }), body: 'json', json: () => ({ proof: randomB64(32) }) },
   {
     method: 'POST', path: '/api/vaults/:vaultId/managers', params: record, body: 'json',
-    json: (w) => ({
-      inviteId: w.acceptedInviteId, accountId: w.bob.accountId, envelope: randomB64(200), startsAt: null, endsAt: null,
-      vaultManifest: { sequence: manifestSequenceOf(w, { ...w.alice, vaultId: w.recordId }) + 1, manifest: randomB64(100) },
+    json: async (w) => ({
+      inviteId: w.acceptedInviteId, accountId: w.bob.accountId, envelope: randomB64(200), startsAt: null, endsAt: null, vaultManifest: await nextManifest(w, w.recordId),
     }),
   },
   { method: 'GET', path: '/api/vaults/:vaultId/managers', params: record, body: 'none' },
   {
     method: 'DELETE', path: '/api/vaults/:vaultId/managers/:accountId', body: 'json',
     params: (w) => ({ ...record(w), accountId: w.alice.accountId }),
-    json: (w) => ({ vaultManifest: { sequence: manifestSequenceOf(w, { ...w.alice, vaultId: w.recordId }) + 1, manifest: randomB64(100) } }),
+    json: async (w) => ({ vaultManifest: await nextManifest(w, w.recordId) }),
   },
 ];
 
@@ -151,8 +150,8 @@ function newRecordBody(now: number) {
 }
 
 /** The valid chunk for the partial upload: the next CHUNK bytes at its current offset. */
-export function validChunk(world: World): { bytes: Uint8Array<ArrayBuffer>; contentRange: string } {
-  const start = receivedOf(world, world.partialUploadId);
+export async function validChunk(world: World): Promise<{ bytes: Uint8Array<ArrayBuffer>; contentRange: string }> {
+  const start = await receivedOf(world, world.partialUploadId);
   const end = Math.min(start + CHUNK, PARTIAL_SIZE) - 1;
   return { bytes: new Uint8Array(Math.max(0, end - start + 1)), contentRange: `bytes ${String(start)}-${String(end)}/${String(PARTIAL_SIZE)}` };
 }

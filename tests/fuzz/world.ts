@@ -1,23 +1,29 @@
 // The state every fuzzed request runs against: a real app with two accounts, a committed document each, a
 // partial and a complete upload, a bearer token for each account and a cookie session for the first. It
-// is seeded once, copied aside, and restored from that copy (same ids, same tokens) after a request that
-// used it up. SQLite only: the copy is of DATA_DIR, and the fuzzer reads and restores DATA_DIR/vault.sqlite3
-// through a connection of its own, beside the server's.
+// is seeded once, set aside, and restored (same ids, same tokens) after a request that used it up. On the
+// run's engine (tests/integration/test-engine.ts): what is set aside is a copy of DATA_DIR (its blobs, and
+// on SQLite its database file; on PostgreSQL the rows are read into memory), and the fuzzer digests and
+// restores the rows through a connection of its own, beside the server's (world-database.ts). The live
+// values a valid request needs (sequences, bytes received) are read through the server's own storage.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
 import { generateIdentity, signPublicBundle } from '../../crypto/identity.ts';
 import { toBase64url } from '../../shared/binary.ts';
+import { pgCodeOf } from '../../server/storage/pg-database.ts';
 import { beginUpload, call, newAccount, putChunk, randomB64, startServer, uploadDocument, type TestAccount, type TestServer } from '../integration/harness.ts';
+import { openWorldDatabase, type WorldDatabase } from './world-database.ts';
 
 export interface World {
   server: TestServer;
-  /** The fuzzer's own connection to DATA_DIR/vault.sqlite3: reads committed rows, and restores them. */
-  database: Database.Database;
+  /** The fuzzer's own connection to the server's database: digests committed rows, and restores them. */
+  database: WorldDatabase;
   /** A copy of DATA_DIR as seeded. */
   template: string;
+  /** What the server reported (its reportError) since the last clearReported(): the cause of a 500. */
+  reported: unknown[];
   alice: TestAccount;
   bob: TestAccount;
   /** Alice's cookie session (the raw token, as the cookie carries it). */
@@ -49,8 +55,8 @@ export const PARTIAL_RECEIVED = 100;
 export const PAYLOAD_SIZE = 64;
 
 export async function seedWorld(): Promise<World> {
-  const server = await startServer();
-  if (server.state.storage.engine !== 'sqlite') throw new Error('the fuzzer copies and restores DATA_DIR/vault.sqlite3: SQLite only');
+  const reported: unknown[] = [];
+  const server = await startServer({ reportError: (error) => reported.push(error) });
   const alice = await newAccount(server, 'alice@example.test');
   const bob = await newAccount(server, 'bob@example.test');
   const documentId = await uploadDocument(server, alice, { payload: new Uint8Array(randomBytes(PAYLOAD_SIZE)) });
@@ -77,9 +83,9 @@ export async function seedWorld(): Promise<World> {
   await server.state.storage.checkpoint();
   const template = mkdtempSync(join(tmpdir(), 'coffre-fuzz-'));
   cpSync(server.dataDir, template, { recursive: true });
-  const database = new Database(join(server.dataDir, 'vault.sqlite3'));
+  const database = await openWorldDatabase(server, template);
   return {
-    server, database, template, alice, bob, aliceCookie, documentId, bobDocumentId, partialUploadId, completeUploadId, bobUploadId, doctor, grantId,
+    server, database, template, reported, alice, bob, aliceCookie, documentId, bobDocumentId, partialUploadId, completeUploadId, bobUploadId, doctor, grantId,
     contributionId, contributionUploadId, recordId, openInviteId, acceptedInviteId, doctorInviteId,
   };
 }
@@ -136,37 +142,28 @@ async function seedGrant(server: TestServer, owner: TestAccount, recipient: Test
   return grantId;
 }
 
-export function settingsSequenceOf(world: World): number {
-  const row = world.database.prepare('SELECT settings_sequence AS sequence FROM vaults WHERE id = ?').get(world.alice.vaultId) as { sequence: number } | undefined;
-  return row?.sequence ?? 0;
+/** One number of one row, read through the server's storage (committed state); 0 when there is no row. */
+async function numberOf(rows: Promise<{ value: number }[]>): Promise<number> {
+  return (await rows)[0]?.value ?? 0;
 }
 
-export function grantListSequenceOf(world: World): number {
-  const row = world.database.prepare('SELECT list_sequence AS sequence FROM grants WHERE id = ?').get(world.grantId) as { sequence: number } | undefined;
-  return row?.sequence ?? 0;
+export function settingsSequenceOf(world: World): Promise<number> {
+  const { read, tables: { vaults } } = world.server.state.storage;
+  return numberOf(read.select({ value: vaults.settingsSequence }).from(vaults).where(eq(vaults.id, world.alice.vaultId)));
+}
+
+export function grantListSequenceOf(world: World): Promise<number> {
+  const { read, tables: { grants } } = world.server.state.storage;
+  return numberOf(read.select({ value: grants.listSequence }).from(grants).where(eq(grants.id, world.grantId)));
 }
 
 /**
- * Back to the seeded state in place (same app, same ids, same tokens): every table refilled from the
- * template's database in one transaction, and the blob folders made equal to the template's. Called
- * between requests, when the server holds no transaction open.
+ * Back to the seeded state in place (same app, same ids, same tokens): every table refilled with the
+ * seeded rows in one transaction (world-database.ts), and the blob folders made equal to the template's.
+ * Called between requests, when the server holds no transaction open.
  */
-export function restoreWorld(world: World): void {
-  const sqlite = world.database;
-  const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(({ name }) => name);
-  sqlite.prepare('ATTACH DATABASE ? AS seed').run(join(world.template, 'vault.sqlite3'));
-  sqlite.pragma('foreign_keys = OFF');
-  try {
-    sqlite.transaction(() => {
-      for (const name of tables) {
-        sqlite.exec(`DELETE FROM main."${name}"`);
-        sqlite.exec(`INSERT INTO main."${name}" SELECT * FROM seed."${name}"`);
-      }
-    })();
-  } finally {
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.exec('DETACH DATABASE seed');
-  }
+export async function restoreWorld(world: World): Promise<void> {
+  await world.database.restore();
   for (const folder of ['blobs', join('blobs', 'tmp')]) mirrorFiles(join(world.template, folder), join(world.server.dataDir, folder));
 }
 
@@ -180,7 +177,7 @@ function mirrorFiles(source: string, target: string): void {
 }
 
 export async function disposeWorld(world: World): Promise<void> {
-  world.database.close();
+  await world.database.close();
   await world.server.close();
   rmSync(world.template, { recursive: true, force: true });
 }
@@ -193,12 +190,28 @@ async function cookieLogin(server: TestServer, account: TestAccount): Promise<st
 }
 
 /** Bytes received so far by an upload, read from the database (templates follow the live state). */
-export function receivedOf(world: World, uploadId: string): number {
-  const row = world.database.prepare('SELECT received FROM uploads WHERE id = ?').get(uploadId) as { received: number } | undefined;
-  return row?.received ?? 0;
+export function receivedOf(world: World, uploadId: string): Promise<number> {
+  const { read, tables: { uploads } } = world.server.state.storage;
+  return numberOf(read.select({ value: uploads.received }).from(uploads).where(eq(uploads.id, uploadId)));
 }
 
-export function manifestSequenceOf(world: World, account: TestAccount): number {
-  const row = world.database.prepare('SELECT manifest_sequence AS sequence FROM vaults WHERE id = ?').get(account.vaultId) as { sequence: number } | undefined;
-  return row?.sequence ?? 0;
+export function manifestSequenceOf(world: World, account: TestAccount): Promise<number> {
+  const { read, tables: { vaults } } = world.server.state.storage;
+  return numberOf(read.select({ value: vaults.manifestSequence }).from(vaults).where(eq(vaults.id, account.vaultId)));
+}
+
+/** Forgets what the server reported so far: called before each request. */
+export function clearReported(world: World): void {
+  world.reported.length = 0;
+}
+
+/** What the server reported since clearReported(): each error's SQLSTATE (PostgreSQL), cause and message. */
+export function describeReported(world: World): string {
+  return world.reported.map((error) => {
+    if (!(error instanceof Error)) return String(error).slice(0, 200);
+    const code = pgCodeOf(error);
+    // drizzle's message is the failed query; the database's own words are in the cause.
+    const cause = error.cause instanceof Error ? `${error.cause.message} ` : '';
+    return `${code === '' ? '' : `SQLSTATE ${code} `}${cause}(${error.name}: ${error.message.slice(0, 200)})`;
+  }).join(' | ');
 }
