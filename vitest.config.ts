@@ -1,7 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-/** Test files that run a second time with the in-process servers on PostgreSQL (tests/integration/test-engine.ts). */
-const ON_BOTH_ENGINES = ['tests/integration/**/*.test.ts', 'tests/adversarial/**/*.test.ts'];
+/**
+ * Test files that run a second time with their servers on PostgreSQL (VAULT_TEST_ENGINE=postgres; in
+ * process: tests/integration/test-engine.ts; spawned: a database of their own passed as DATABASE_URL).
+ */
+const ON_BOTH_ENGINES = [
+  'tests/integration/**/*.test.ts',
+  'tests/adversarial/**/*.test.ts',
+  'tests/faults/sigkill.test.ts',
+  'tests/fuzz/routes.test.ts',
+  'tests/fuzz/dropped-body.test.ts',
+];
 /** Of those, the ones about SQLite itself (its file, its online backup), each saying so in its header. */
 const SQLITE_ONLY = ['tests/integration/crash-consistency.test.ts', 'tests/integration/backup.test.ts'];
 

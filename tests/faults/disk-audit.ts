@@ -1,7 +1,8 @@
 // What DATA_DIR must look like, read straight from the files (the database opened read-only, the blob
 // folders listed), with no server code in between. The synchronous functions read DATA_DIR/vault.sqlite3;
-// auditStoredAfterSweep and storedCounts read PostgreSQL instead when given its URL (there, PostgreSQL
-// answers for its own pages: no integrity_check).
+// their async "stored" twins (auditStoredAfterCrash, auditStoredAfterSweep, storedUnpublishedCommits,
+// storedCounts) read PostgreSQL instead when given its URL (there, PostgreSQL answers for its own pages:
+// no integrity_check).
 //   - always, even right after a SIGKILL: PRAGMA integrity_check is "ok", every committed version's blob
 //     exists, published or still temporary (the start-up sweep rolls the latter forward), and every live
 //     upload has its temporary blob (so it can resume);
@@ -94,7 +95,15 @@ const without = (items: Set<string>, others: Set<string>) => [...items].filter((
 
 /** Problems in a DATA_DIR just after a crash (before any sweep); empty when there are none. */
 export function auditAfterCrash(dataDir: string): string[] {
-  const disk = readDisk(dataDir);
+  return crashProblems(readDisk(dataDir));
+}
+
+/** auditAfterCrash on either engine. */
+export async function auditStoredAfterCrash(stored: StoredState): Promise<string[]> {
+  return crashProblems(await readStored(stored));
+}
+
+function crashProblems(disk: DiskState): string[] {
   const problems: string[] = [];
   if (disk.integrity !== 'ok') problems.push(`integrity_check: ${disk.integrity}`);
   const present = new Set([...disk.published, ...disk.temporary]);
@@ -128,7 +137,15 @@ function sweepProblems(disk: DiskState): string[] {
 
 /** Committed versions whose blob is still temporary: a kill between the commit and the publish. */
 export function unpublishedCommits(dataDir: string): number {
-  const disk = readDisk(dataDir);
+  return unpublishedOf(readDisk(dataDir));
+}
+
+/** unpublishedCommits on either engine. */
+export async function storedUnpublishedCommits(stored: StoredState): Promise<number> {
+  return unpublishedOf(await readStored(stored));
+}
+
+function unpublishedOf(disk: DiskState): number {
   return [...disk.versionBlobs].filter((id) => disk.temporary.has(id) && !disk.published.has(id)).length;
 }
 

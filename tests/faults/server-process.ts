@@ -2,16 +2,23 @@
 // keeps across restarts, so a test can SIGKILL it at any moment and start it again on the same data. The web
 // app is not built: STATIC_DIR is a folder with a stub index.html, which is all main.ts asks for. A standby
 // process (warm-main.ts) has the server's code loaded before the kill, so a restart takes milliseconds.
+// With DATABASE_URL in its env, a kill is over only once PostgreSQL has ended the dead server's sessions:
+// until then a COMMIT it sent just before dying may still commit.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { waitForUrl } from '../e2e/server-process.ts';
 import { REPO_ROOT } from '../paths.ts';
 
 export interface RunningServer {
   url: string;
-  /** SIGKILL now, as a power cut or the OOM killer would; resolves once the process is gone. */
+  /**
+   * SIGKILL now, as a power cut or the OOM killer would; resolves once the process is gone (and, on
+   * PostgreSQL, its database sessions with it).
+   */
   kill: () => Promise<void>;
   /** SIGTERM (the graceful stop); resolves once the process is gone. */
   stop: () => Promise<void>;
@@ -33,7 +40,7 @@ export function stubStaticDir(): string {
  * the process's environment (e.g. where its database is).
  */
 export async function startServer(dataDir: string, staticDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
-  return running(spawnServer(['server/main.ts'], dataDir, staticDir, env), null);
+  return running(spawnServer(['server/main.ts'], dataDir, staticDir, env), env, null);
 }
 
 /** A server process whose code is loaded but that has not opened DATA_DIR yet (tests/faults/warm-main.ts). */
@@ -44,10 +51,11 @@ export interface StandbyServer {
   discard: () => Promise<void>;
 }
 
-export function standbyServer(dataDir: string, staticDir: string): StandbyServer {
-  const spawned = spawnServer(['tests/faults/warm-main.ts'], dataDir, staticDir);
+/** `env` as for startServer; the standby loads the code of the engine it names. */
+export function standbyServer(dataDir: string, staticDir: string, env: Record<string, string> = {}): StandbyServer {
+  const spawned = spawnServer(['tests/faults/warm-main.ts'], dataDir, staticDir, env);
   return {
-    start: () => running(spawned, () => { spawned.child.stdin?.write('go\n'); }),
+    start: () => running(spawned, env, () => { spawned.child.stdin?.write('go\n'); }),
     discard: async () => { await spawned.signal('SIGKILL'); },
   };
 }
@@ -75,13 +83,49 @@ function spawnServer(args: string[], dataDir: string, staticDir: string, env: Re
   return { child, output: () => output, signal };
 }
 
-async function running(spawned: Spawned, go: (() => void) | null): Promise<RunningServer> {
+async function running(spawned: Spawned, env: Record<string, string>, go: (() => void) | null): Promise<RunningServer> {
   const { child, output, signal } = spawned;
+  const databaseUrl = env.DATABASE_URL;
+  // One kill however many callers ask (a test's timer, then its main loop): one wait for the sessions.
+  let killed: Promise<void> | undefined;
+  const kill = () => {
+    killed ??= signal('SIGKILL').then(() => (databaseUrl === undefined ? undefined : sessionsEnded(databaseUrl)));
+    return killed;
+  };
   try {
     const url = await waitForUrl(child, output, START_TIMEOUT_MS, go ?? undefined);
-    return { url, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM'), output };
+    return { url, kill, stop: () => signal('SIGTERM'), output };
   } catch (error) {
     await signal('SIGKILL');
     throw error;
+  }
+}
+
+const SESSIONS_END_TIMEOUT_MS = 10_000;
+const SESSIONS_PROBE = 'faults-sessions-probe';
+
+/**
+ * Waits until no client session but these probes is connected to the database of `databaseUrl`. A dead client's idle
+ * sessions end at once; a busy one ends after its statement, which may be a COMMIT sent before the kill.
+ */
+async function sessionsEnded(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: SESSIONS_PROBE });
+  await client.connect();
+  try {
+    const deadline = Date.now() + SESSIONS_END_TIMEOUT_MS;
+    for (;;) {
+      // Client sessions only (an autovacuum worker on the database is no session of the server's), and
+      // none of these probes (another server's kill may be waiting on the same database).
+      const { rows } = await client.query<{ others: number }>(
+        `SELECT count(*)::int AS others FROM pg_stat_activity
+         WHERE datname = current_database() AND backend_type = 'client backend' AND application_name <> $1`,
+        [SESSIONS_PROBE],
+      );
+      if (rows[0]?.others === 0) return;
+      if (Date.now() > deadline) throw new Error(`the killed server's database sessions outlived it by ${String(SESSIONS_END_TIMEOUT_MS)} ms`);
+      await sleep(5);
+    }
+  } finally {
+    await client.end();
   }
 }

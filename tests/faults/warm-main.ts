@@ -2,7 +2,8 @@
 // waits for a line on stdin and only then imports server/main.ts, which starts the server exactly as
 // `npm start` does (same entry point, same environment). The fault tests spawn one while the previous
 // server still runs, so a restart after a kill costs milliseconds instead of seconds of TypeScript loading.
-// Nothing here touches DATA_DIR before the go.
+// The storage engine main.ts would load (PostgreSQL's with DATABASE_URL) is loaded too. Nothing here
+// touches DATA_DIR, nor connects to a database, before the go.
 export {};
 
 await Promise.all([
@@ -11,6 +12,7 @@ await Promise.all([
   import('../../server/bootstrap.ts'),
   import('../../server/env.ts'),
   import('../../server/storage/recovery.ts'),
+  process.env.DATABASE_URL === undefined ? import('../../server/storage/sqlite-database.ts') : import('../../server/storage/pg-database.ts'),
 ]);
 process.stdout.write('ready\n');
 process.stdin.once('data', () => {
