@@ -179,10 +179,23 @@ export async function payloadSize(deps: Deps, accountId: string, vaultId: string
 export async function openPayload(deps: Deps, accountId: string, vaultId: string, documentId: string, version: number, range: (size: number) => ByteRange | undefined) {
   const { row } = await requireReadableVersion(deps, accountId, vaultId, documentId, version);
   const selected = range(row.payloadSize);
-  const stream = row.payloadSize === 0 ? new ReadableStream<Uint8Array>({ start: (c) => { c.close(); } }) : await deps.blobs.read(row.blobId, selected);
-  if (stream === null) throw new Error('blob of a committed version is missing');
+  const stream = row.payloadSize === 0 ? new ReadableStream<Uint8Array>({ start: (c) => { c.close(); } }) : await readCommittedBlob(deps, row.blobId, selected);
   await appendAccess(deps, { vaultId, actorAccountId: accountId, action: 'payload-read', documentId, version: row.version });
   return { stream, size: row.payloadSize, range: selected };
+}
+
+/**
+ * A committed version's blob. Still under its temporary name when the server that committed it died before
+ * publishing it: the row is the point of truth and the blob was sealed before the commit, so it is
+ * published here, as the start-up sweep would do, rather than waiting for some instance's next start.
+ */
+async function readCommittedBlob(deps: Deps, blobId: string, range: ByteRange | undefined): Promise<ReadableStream<Uint8Array>> {
+  const stream = await deps.blobs.read(blobId, range);
+  if (stream !== null) return stream;
+  if ((await deps.blobs.tempSize(blobId)) !== null) await deps.blobs.publish(blobId);
+  const published = await deps.blobs.read(blobId, range);
+  if (published === null) throw new Error('blob of a committed version is missing');
+  return published;
 }
 
 /** Deletes every version of a document with the vault manifest that no longer lists it; then its blobs. */
