@@ -177,7 +177,7 @@ const staticDir = stubStaticDir();
 const dataDir = mkdtempSync(join(tmpdir(), 'faults-data-'));
 /** PostgreSQL only: this file's database. */
 let database: TestDatabase | undefined;
-/** What every spawned server adds to its environment: DATABASE_URL on PostgreSQL. */
+/** What every spawned server adds to its environment: DATABASE_URL and SERVER_SECRET on PostgreSQL. */
 let serverEnv: Record<string, string> = {};
 const stored = (): StoredState => ({ dataDir, databaseUrl: database?.url });
 let server: RunningServer;
@@ -255,7 +255,7 @@ beforeAll(async () => {
   console.log(`faults/sigkill (${TEST_ENGINE}): seed ${String(SEED)}, ${String(ROUNDS)} kills (FAULT_SEED, FAULT_ROUNDS)`);
   if (TEST_ENGINE === 'postgres') {
     database = await createTestDatabase(inject('pgTemplate'));
-    serverEnv = { DATABASE_URL: database.url };
+    serverEnv = { DATABASE_URL: database.url, SERVER_SECRET: randomBytes(32).toString('base64url') };
   } else if (process.env.DATABASE_URL !== undefined) {
     throw new Error('faults/sigkill on SQLite audits DATA_DIR/vault.sqlite3: run it without DATABASE_URL');
   }

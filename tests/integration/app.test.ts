@@ -57,6 +57,13 @@ describe('parseEnv', () => {
     expect(parseEnv({})).toMatchObject({ HOST: '127.0.0.1', PORT: 3000, DATA_DIR: './data' });
   });
 
+  it('takes a PostgreSQL URL only with SERVER_SECRET, and never anything else as DATABASE_URL', () => {
+    const url = 'postgres://vault:pw@db.example/vault';
+    expect(() => parseEnv({ DATABASE_URL: url })).toThrow(/SERVER_SECRET is required with DATABASE_URL/);
+    expect(parseEnv({ DATABASE_URL: url, SERVER_SECRET: 'a'.repeat(43) })).toMatchObject({ DATABASE_URL: url });
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://vault@db.example/vault', SERVER_SECRET: 'a'.repeat(43) })).toThrow(/DATABASE_URL/);
+  });
+
   it('refuses a bad port and names only the field', () => {
     expect(() => parseEnv({ PORT: 'abc' })).toThrow(ConfigError);
     expect(() => parseEnv({ PORT: '70000' })).toThrow(/PORT/);

@@ -2,6 +2,7 @@
 // ApiClient whose requests go to either of them, chosen per request: a load balancer with no affinity.
 // The storage is the run's engine (test-engine.ts): SQLite in DATA_DIR, or a PostgreSQL database of the
 // test's own (`env` then carries DATABASE_URL), with the blobs in DATA_DIR either way.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,8 @@ export async function pgStorage(): Promise<SharedStorage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'two-instances-pg-'));
   return {
     dataDir,
-    env: { DATABASE_URL: database.url },
+    // One secret for both instances, as production would give them (required with DATABASE_URL).
+    env: { DATABASE_URL: database.url, SERVER_SECRET: randomBytes(32).toString('base64url') },
     audit: () => auditStoredAfterSweep({ dataDir, databaseUrl: database.url }),
     dispose: async () => {
       rmSync(dataDir, { recursive: true, force: true });

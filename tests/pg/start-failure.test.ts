@@ -15,7 +15,7 @@ function start(databaseUrl: string): { status: number | null; output: string } {
   try {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', STATIC_DIR: dataDir },
+      env: { ...process.env, DATABASE_URL: databaseUrl, SERVER_SECRET: 'a'.repeat(43), DATA_DIR: dataDir, PORT: '0', STATIC_DIR: dataDir },
       encoding: 'utf8',
       timeout: 60_000,
     });

@@ -1,6 +1,7 @@
 // The vault server under load, exactly as `npm start` runs it (server/main.ts in its own process, default
 // policy), on a throwaway DATA_DIR with a stub web app, on SQLite in DATA_DIR or on a throwaway database
 // of the machine's PostgreSQL (TEST_PG_URL, as tests/pg), through DATABASE_URL.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,8 @@ export async function startVaultServer(backend: Backend): Promise<VaultServer> {
   };
   try {
     // On SQLite, no DATABASE_URL even if this shell has one.
-    const env = { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, STATIC_DIR: staticDir, DATABASE_URL: database?.url };
+    const secret = database === undefined ? undefined : randomBytes(32).toString('base64url');
+    const env = { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, STATIC_DIR: staticDir, DATABASE_URL: database?.url, SERVER_SECRET: secret };
     const server = await startChildServer('server/main.ts', env, STARTED);
     return { ...server, dataDir, databaseUrl: database?.url, close: async () => { await server.stop(); await remove(); } };
   } catch (error) {
