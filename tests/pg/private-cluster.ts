@@ -59,8 +59,11 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       running = false;
     },
     remove: () => {
-      if (running) cluster.stop();
-      rmSync(root, { recursive: true, force: true });
+      try {
+        if (running) cluster.stop();
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
     },
   };
   try {
@@ -69,5 +72,13 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
     rmSync(root, { recursive: true, force: true });
     throw error;
   }
+  // Should the test end without its afterAll (a hook timed out, the worker stopped), the server still goes.
+  process.once('exit', () => {
+    try {
+      cluster.remove();
+    } catch {
+      // Nothing more can be done while the process exits.
+    }
+  });
   return cluster;
 }

@@ -26,8 +26,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server.close();
-  cluster.remove();
+  try {
+    await server.close();
+  } finally {
+    cluster.remove();
+  }
 });
 
 interface Outcome {
