@@ -11,8 +11,9 @@
 //   - the session tokens of before the crash still work (sessions live in the database);
 //   - the database passes PRAGMA integrity_check on SQLite (read-only, right after the kill, and again after
 //     the sweep), blobs/tmp holds only temporaries of live uploads, and blobs/ exactly the committed blobs.
-// FAULT_ROUNDS sets the number of kills (default 12); FAULT_SEED replays a sequence of choices (timing still
-// varies from run to run, so a replay hits nearby points, not the same ones).
+// FAULT_ROUNDS sets the number of kills (default 8 per engine, so 16 a run, with a new seed each run);
+// FAULT_SEED replays a sequence of choices (timing still varies from run to run, so a replay hits nearby
+// points, not the same ones).
 // Both engines (tests/integration/test-engine.ts): SQLite in DATA_DIR, read straight from disk by the audits
 // (disk-audit.ts), so the spawned servers must not inherit a DATABASE_URL; or a PostgreSQL database of this
 // file's own, copied from the run's migrated template, which PostgreSQL answers for (no integrity_check),
@@ -38,7 +39,7 @@ import { createTestDatabase, type TestDatabase } from '../pg/test-database.ts';
 import { auditStoredAfterCrash, auditStoredAfterSweep, storedCounts, storedUnpublishedCommits, type StoredState } from './disk-audit.ts';
 import { standbyServer, startServer, stubStaticDir, type RunningServer, type StandbyServer } from './server-process.ts';
 
-const ROUNDS = Number(process.env.FAULT_ROUNDS ?? '12');
+const ROUNDS = Number(process.env.FAULT_ROUNDS ?? '8');
 const SEED = Number(process.env.FAULT_SEED ?? String(Date.now() % 2_147_483_647));
 const ACCOUNT = 'faults@example.test';
 const PRACTITIONER = 'faults-practitioner@example.test';
