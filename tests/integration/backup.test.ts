@@ -5,44 +5,21 @@
 // SQLite only: `vault-server backup --data` copies DATA_DIR/vault.sqlite3 (PostgreSQL's backup, through
 // pg_dump, is tested in tests/pg); vitest.config.ts keeps this file out of the "postgres" project.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
-import { createApiClient, type ApiClient, type FetchLike } from '../../client/core/api.ts';
+import { logIn, type UnlockedAccount } from '../../client/core/account.ts';
+import type { ApiClient } from '../../client/core/api.ts';
 import { deleteDocument, downloadDocument, listDocuments } from '../../client/core/documents.ts';
-import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import { createBackup } from '../../server/backup/snapshot.ts';
-import { cli, type CliIo } from '../../server/cli/vault-server.ts';
+import { cli } from '../../server/cli/vault-server.ts';
 import { EXIT } from '../../server/cli/messages.ts';
-import { ORIGIN, snapshotState, startServer, type TestServer } from './harness.ts';
+import { snapshotState, startServer, type TestServer } from './harness.ts';
+import { captureIo, clientFor, Gate, newPatient, PASSWORD, random, upload, type Patient } from './backup-patients.ts';
 import { countRows } from './stored-rows.ts';
-
-const PASSWORD = 'correct horse battery staple';
-const METADATA = { title: 'Bilan', category: '11502-2', dateOfCare: '2026-02-14', author: 'Dr Exemple', fileName: 'bilan.pdf', mimeType: 'application/pdf' };
-
-interface Patient {
-  accountId: string;
-  api: ApiClient;
-  account: UnlockedAccount;
-  state: VaultState;
-  /** documentId -> plaintext of version 1, 2, ... */
-  documents: Map<string, Uint8Array[]>;
-}
-
-/** Holds back the second PUT of an upload until released: the upload is then in progress, half written. */
-class Gate {
-  armed = false;
-  puts = 0;
-  reach: () => void = () => undefined;
-  release: () => void = () => undefined;
-  readonly reached = new Promise<void>((done) => { this.reach = done; });
-  readonly released = new Promise<void>((done) => { this.release = done; });
-}
 
 let work: string;
 let server: TestServer;
@@ -50,49 +27,6 @@ let alice: Patient;
 let bob: Patient;
 let gate: Gate;
 let backupDir: string;
-
-function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start: (controller) => { controller.enqueue(bytes); controller.close(); } });
-}
-
-function clientFor(target: TestServer, withGate = false): ApiClient {
-  const fetch: FetchLike = async (url, init) => {
-    if (withGate && gate.armed && init.method === 'PUT' && url.includes('/uploads/')) {
-      gate.puts += 1;
-      if (gate.puts === 2) {
-        gate.reach();
-        await gate.released;
-      }
-    }
-    return target.app.request(url, init);
-  };
-  return createApiClient(ORIGIN, { fetch });
-}
-
-async function newPatient(target: TestServer, accountId: string, withGate = false): Promise<Patient> {
-  const api = clientFor(target, withGate);
-  await signUp(api, accountId, PASSWORD);
-  const account = await logIn(api, accountId, PASSWORD);
-  return { accountId, api, account, state: {}, documents: new Map() };
-}
-
-async function upload(patient: Patient, plaintext: Uint8Array, documentId?: string): Promise<string> {
-  const result = await uploadDocument(patient.api, patient.account, patient.state, {
-    stream: bytesStream(plaintext), size: plaintext.length, metadata: METADATA, chunkBytes: 64 * 1024, ...(documentId === undefined ? {} : { documentId }),
-  });
-  patient.documents.set(result.documentId, [...(patient.documents.get(result.documentId) ?? []), plaintext]);
-  return result.documentId;
-}
-
-function random(length: number): Uint8Array {
-  return new Uint8Array(randomBytes(length));
-}
-
-function captureIo(): CliIo & { lines: string[]; errors: () => string } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors: () => errors.join(''), out: (line) => lines.push(line), err: { write: (text: string) => errors.push(text) }, env: {} };
-}
 
 /** Every file under a folder with its bytes, to show a refused restore changed nothing. */
 function treeOf(dir: string): string {
@@ -125,7 +59,7 @@ beforeAll(async () => {
   server = await startServer();
   expect(server.state.storage.engine).toBe('sqlite');
   alice = await newPatient(server, 'alice@example.org');
-  bob = await newPatient(server, 'bob@example.org', true);
+  bob = await newPatient(server, 'bob@example.org', gate);
   const first = await upload(alice, random(150_000));
   await upload(alice, random(70_000), first);
   await upload(alice, random(3_000));

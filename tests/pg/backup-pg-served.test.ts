@@ -15,20 +15,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, signUp, type UnlockedAccount } from '../../client/core/account.ts';
-import { createApiClient, type ApiClient, type FetchLike } from '../../client/core/api.ts';
+import { logIn, type UnlockedAccount } from '../../client/core/account.ts';
+import type { ApiClient } from '../../client/core/api.ts';
 import { deleteDocument, downloadDocument, listDocuments, type DocumentEntry } from '../../client/core/documents.ts';
 import { accessHistory } from '../../client/core/history.ts';
-import { uploadDocument } from '../../client/core/upload.ts';
 import type { VaultState } from '../../client/core/vault.ts';
 import { EXIT } from '../../server/cli/messages.ts';
-import { cli, type CliIo } from '../../server/cli/vault-server.ts';
-import { call, ORIGIN, START, startServer, type TestServer } from '../integration/harness.ts';
+import { cli } from '../../server/cli/vault-server.ts';
+import { call, START, startServer, type TestServer } from '../integration/harness.ts';
+import { captureIo, clientFor, Gate, newPatient, PASSWORD, random, upload, type Patient } from '../integration/backup-patients.ts';
 import { countRows } from '../integration/stored-rows.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
-const PASSWORD = 'correct horse battery staple';
-const METADATA = { title: 'Bilan', category: '11502-2', dateOfCare: '2026-02-14', author: 'Dr Exemple', fileName: 'bilan.pdf', mimeType: 'application/pdf' };
 /** Trust auth ignores it; no line the commands print may show it. */
 const DUMMY_PASSWORD = 'dummy-Pa55word-7be2';
 const withPassword = (url: string): string => Object.assign(new URL(url), { password: DUMMY_PASSWORD }).href;
@@ -38,25 +36,7 @@ const PG_DUMP_ONLY_TABLE = 'drizzle.__drizzle_migrations';
 const SERVER_SECRET = new Uint8Array(randomBytes(32));
 
 /** documentId -> plaintext of version 1, 2, ... */
-type Model = Map<string, Uint8Array[]>;
-
-interface Patient {
-  accountId: string;
-  api: ApiClient;
-  account: UnlockedAccount;
-  state: VaultState;
-  documents: Model;
-}
-
-/** Holds back the second PUT of an upload until released: an upload in progress during the backup. */
-class Gate {
-  armed = false;
-  puts = 0;
-  reach: () => void = () => undefined;
-  release: () => void = () => undefined;
-  readonly reached = new Promise<void>((done) => { this.reach = done; });
-  readonly released = new Promise<void>((done) => { this.release = done; });
-}
+type Model = Patient['documents'];
 
 /**
  * Uploads through the client core one after another, alternately a new document and a second version of
@@ -134,50 +114,6 @@ let ackedBeforeBackup = 0;
 let startedBeforeHold = 0;
 let backupLines: string[] = [];
 
-function random(length: number): Uint8Array {
-  return new Uint8Array(randomBytes(length));
-}
-
-function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start: (controller) => { controller.enqueue(bytes); controller.close(); } });
-}
-
-function clientFor(target: TestServer, withGate = false): ApiClient {
-  const fetch: FetchLike = async (url, init) => {
-    if (withGate && gate.armed && init.method === 'PUT' && url.includes('/uploads/')) {
-      gate.puts += 1;
-      if (gate.puts === 2) {
-        gate.reach();
-        await gate.released;
-      }
-    }
-    return target.app.request(url, init);
-  };
-  return createApiClient(ORIGIN, { fetch });
-}
-
-async function newPatient(target: TestServer, accountId: string, withGate = false): Promise<Patient> {
-  const api = clientFor(target, withGate);
-  await signUp(api, accountId, PASSWORD);
-  const account = await logIn(api, accountId, PASSWORD);
-  return { accountId, api, account, state: {}, documents: new Map() };
-}
-
-/** Uploads one version through the client core; the patient's model gains it once acknowledged. */
-async function upload(patient: Patient, plaintext: Uint8Array, documentId?: string): Promise<string> {
-  const result = await uploadDocument(patient.api, patient.account, patient.state, {
-    stream: bytesStream(plaintext), size: plaintext.length, metadata: METADATA, chunkBytes: 64 * 1024, ...(documentId === undefined ? {} : { documentId }),
-  });
-  patient.documents.set(result.documentId, [...(patient.documents.get(result.documentId) ?? []), plaintext]);
-  return result.documentId;
-}
-
-function captureIo(): CliIo & { lines: string[]; errors: () => string } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors: () => errors.join(''), out: (line) => lines.push(line), err: { write: (text: string) => errors.push(text) }, env: {} };
-}
-
 async function freshDatabase(): Promise<TestDatabase> {
   const database = await createTestDatabase();
   databases.push(database);
@@ -223,7 +159,7 @@ beforeAll(async () => {
   source = await serve(mkdtempSync(join(work, 'source-')), sourceDatabase.url);
   expect(source.state.storage.engine).toBe('postgres');
   alice = await newPatient(source, 'alice@example.org');
-  bob = await newPatient(source, 'bob@example.org', true);
+  bob = await newPatient(source, 'bob@example.org', gate);
   carol = await newPatient(source, 'carol@example.org');
   const first = await upload(alice, random(150_000));
   await upload(alice, random(70_000), first);

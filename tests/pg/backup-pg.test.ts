@@ -14,8 +14,9 @@ import { BackupError } from '../../server/backup/errors.ts';
 import { withoutPassword } from '../../shared/database-url.ts';
 import { createBackup } from '../../server/backup/snapshot.ts';
 import { EXIT } from '../../server/cli/messages.ts';
-import { cli, type CliIo } from '../../server/cli/vault-server.ts';
+import { cli } from '../../server/cli/vault-server.ts';
 import { buildCleanStorage, type CleanStorage } from '../audit/fixture.ts';
+import { captureIo } from '../integration/backup-patients.ts';
 import { copySqliteStorageToPg, type PgStorageCopy } from './copy-sqlite-to-pg.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -124,12 +125,6 @@ class Writer {
     await client.query('COMMIT');
     this.committed.push(documentId);
   }
-}
-
-function captureIo(): CliIo & { lines: string[]; errors: () => string } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors: () => errors.join(''), out: (line) => lines.push(line), err: { write: (text: string) => errors.push(text) }, env: {} };
 }
 
 function readManifest(dir: string): { database: { engine: string; file: string; size: number; sha256: string }; serverSecret: unknown; blobs: { id: string; sha256: string }[] } {
